@@ -1,0 +1,3 @@
+export { AceLearner } from './ace-learner.ts';
+export type { AceLearnerOptions } from './ace-learner.ts';
+export { DEFAULT_BUDGET_BYTES } from './constants.ts';

@@ -1,0 +1,112 @@
+import {
+  L25_MAX, MID_MAX, PAGE_BYTES, PAGE_CACHED, PAGE_RUN_L25, PAGE_RUN_PLAIN, PAGE_SHIFT, buildSizeClassTable, markRun,
+  resizeRunInPlace, runBytes,
+} from '@hakmem/contracts';
+import type { HeapBackend, L25Tier, PageArena, SizeClassTable } from '@hakmem/contracts';
+
+/**
+ * L25 (52 KiB-2 MiB): each block is a run of whole pages of its class size (8 classes per doubling),
+ * taken from the PageArena. Freed runs wait in a small per-class LIFO for the next malloc of that
+ * class; past it they go back to the PageArena. Also serves page-aligned runs for alignedAlloc.
+ */
+export class L25Runs implements L25Tier {
+  readonly pageKind = PAGE_RUN_L25;
+  readonly classes: SizeClassTable;
+  private readonly cache: Int32Array;
+  private readonly cached: Int32Array;
+  private live = 0;
+  private blocks = 0;
+
+  constructor(
+    private readonly backend: HeapBackend,
+    private readonly arena: PageArena,
+    private readonly cacheSlots: number,
+  ) {
+    this.classes = buildSizeClassTable({ above: MID_MAX, maxSize: L25_MAX, headerBytes: 0, chunkBytes: L25_MAX, granule: PAGE_BYTES });
+    this.cache = new Int32Array(this.classes.count * Math.max(cacheSlots, 1));
+    this.cached = new Int32Array(this.classes.count);
+  }
+
+  malloc(size: number): number {
+    const cls = this.classes.lookup[(size + PAGE_BYTES - 1) >>> PAGE_SHIFT];
+    const bytes = this.classes.sizes[cls];
+    let run = 0;
+    if (this.cached[cls] > 0) run = this.cache[cls * this.cacheSlots + --this.cached[cls]];
+    else {
+      run = this.arena.allocSpan(bytes, PAGE_BYTES);
+      if (run === 0) return 0;
+      this.backend.touch(run, bytes);
+    }
+    markRun(this.backend.i32, this.backend.layout, run, bytes, PAGE_RUN_L25);
+    this.live += bytes;
+    this.blocks++;
+    return run;
+  }
+
+  /** A page-aligned run of any size; always given back to the PageArena on free. */
+  allocAligned(size: number, alignment: number): number {
+    const bytes = Math.ceil(size / PAGE_BYTES) * PAGE_BYTES || PAGE_BYTES;
+    const run = this.arena.allocSpan(bytes, alignment);
+    if (run === 0) return 0;
+    this.backend.touch(run, bytes);
+    markRun(this.backend.i32, this.backend.layout, run, bytes, PAGE_RUN_PLAIN);
+    this.live += bytes;
+    this.blocks++;
+    return run;
+  }
+
+  free(ptr: number): void {
+    const bytes = runBytes(this.backend.i32, this.backend.layout, ptr);
+    const kind = this.backend.i32[this.backend.layout.pageKindWord + (ptr >>> PAGE_SHIFT)];
+    this.live -= bytes;
+    this.blocks--;
+    if (kind === PAGE_RUN_L25) {
+      const cls = this.classes.lookup[bytes >>> PAGE_SHIFT];
+      if (this.cached[cls] < this.cacheSlots) {
+        markRun(this.backend.i32, this.backend.layout, ptr, bytes, PAGE_CACHED);
+        this.cache[cls * this.cacheSlots + this.cached[cls]++] = ptr;
+        return;
+      }
+    }
+    this.arena.freeSpan(ptr, bytes);
+  }
+
+  usableSize(ptr: number): number {
+    return runBytes(this.backend.i32, this.backend.layout, ptr);
+  }
+
+  resizeInPlace(ptr: number, size: number): boolean {
+    const delta = resizeRunInPlace(this.backend, this.arena, ptr, size);
+    if (Number.isNaN(delta)) return false;
+    this.live += delta;
+    return true;
+  }
+
+  liveBytes(): number {
+    return this.live;
+  }
+
+  liveBlocks(): number {
+    return this.blocks;
+  }
+
+  cachedBytes(): number {
+    let bytes = 0;
+    for (let cls = 0; cls < this.classes.count; cls++) bytes += this.cached[cls] * this.classes.sizes[cls];
+    return bytes;
+  }
+
+  check(errors: string[]): void {
+    for (let cls = 0; cls < this.classes.count; cls++) {
+      for (let i = 0; i < this.cached[cls]; i++) {
+        const run = this.cache[cls * this.cacheSlots + i];
+        if (this.backend.i32[this.backend.layout.pageKindWord + (run >>> PAGE_SHIFT)] !== PAGE_CACHED) {
+          errors.push(`L25 cache of class ${cls} holds run ${run} that is not tagged as cached`);
+        }
+        if (runBytes(this.backend.i32, this.backend.layout, run) !== this.classes.sizes[cls]) {
+          errors.push(`L25 cache of class ${cls} holds run ${run} of the wrong size`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { Container } from 'inversify';
+import {
+  SLAB_KIND_MID, SLAB_KIND_SMALL, TOKENS, buildSizeClassTable, midClassSpec, smallClassSpec,
+} from '@hakmem/contracts';
+import type {
+  BlockClassifier, EventSink, EventSource, HeapBackend, L25Tier, Learner, PageArena, PolicyReader, PolicyWriter,
+  RefillEngine, RunTier, SharedPool, SizeClassTable, SpanProvider, ThreadFreelist,
+} from '@hakmem/contracts';
+import { AceLearner } from '@hakmem/ace-learner';
+import { HeaderClassifier } from '@hakmem/class-by-header';
+import { SegmentClassifier } from '@hakmem/class-by-segment';
+import { CheckedClassifier } from '@hakmem/class-checked';
+import { EventRing } from '@hakmem/event-ring';
+import { FrontGateBox } from '@hakmem/front-gate';
+import { ArrayBufferHeap } from '@hakmem/heap-arraybuffer';
+import { L25Runs } from '@hakmem/l25-runs';
+import { PageArenaBox } from '@hakmem/page-arena';
+import { PolicyTable } from '@hakmem/policy-table';
+import { RefillEngineBox } from '@hakmem/refill-engine';
+import { SharedPoolBox } from '@hakmem/shared-pool';
+import { SuperSlabBox } from '@hakmem/superslab';
+import { TlsFreelist } from '@hakmem/tls-freelist';
+import { WhaleSpans } from '@hakmem/whale-spans';
+import type { ResolvedVariant } from './variant.ts';
+
+const CLASSIFIERS = {
+  'class-by-segment': { headerBytes: 0, box: SegmentClassifier },
+  'class-by-header': { headerBytes: 16, box: HeaderClassifier },
+  'class-checked': { headerBytes: 0, box: CheckedClassifier },
+} as const;
+
+/** A learner that never changes the policy: the fixed-policy variants. */
+const IDLE_LEARNER: Learner = { tick() {}, ticks: 0 };
+
+/**
+ * Binds every role to the box the variant chose. Singleton scope throughout: two `get`s of a role must
+ * give the same box, or two boxes would hold different freelists (notes/hot-path.md, rule 2).
+ * The graph is resolved once here; boxes keep their collaborators in readonly fields.
+ */
+export function buildContainer(variant: ResolvedVariant): Container {
+  const options = variant.options;
+  const classifier = CLASSIFIERS[variant.boxes.classifier];
+  const container = new Container({ defaultScope: 'Singleton' });
+  const T = TOKENS;
+
+  container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes }));
+  container.bind(T.smallClasses).toConstantValue(buildSizeClassTable(smallClassSpec(classifier.headerBytes)));
+  container.bind(T.midClasses).toConstantValue(buildSizeClassTable(midClassSpec(classifier.headerBytes)));
+  container.bind(T.pageArena).toResolvedValue((heap: HeapBackend) => new PageArenaBox(heap, options.pageArena), [T.heapBackend]);
+  container.bind(T.superSlab).toResolvedValue((heap: HeapBackend) => new SuperSlabBox(heap), [T.heapBackend]);
+  container.bind(T.smallPool).toResolvedValue(
+    (heap: HeapBackend, classes: SizeClassTable, slabs: SpanProvider) => new SharedPoolBox(heap, classes, slabs, SLAB_KIND_SMALL),
+    [T.heapBackend, T.smallClasses, T.superSlab],
+  );
+  container.bind(T.midPool).toResolvedValue(
+    (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolBox(heap, classes, arena, SLAB_KIND_MID),
+    [T.heapBackend, T.midClasses, T.pageArena],
+  );
+  container.bind(T.eventRing).toResolvedValue(() => new EventRing({ capacity: options.events.capacity }));
+  container.bind(T.policy).toResolvedValue(
+    (small: SizeClassTable, mid: SizeClassTable) => new PolicyTable(
+      small.count + mid.count,
+      [...repeat(options.refill.small, small.count), ...repeat(options.refill.mid, mid.count)],
+      [...repeat(options.listCapacity.small, small.count), ...repeat(options.listCapacity.mid, mid.count)],
+    ),
+    [T.smallClasses, T.midClasses],
+  );
+  container.bind(T.learner).toResolvedValue(
+    (events: EventSource, policy: PolicyWriter, small: SizeClassTable, mid: SizeClassTable) =>
+      variant.boxes.learner === 'ace-learner'
+        ? new AceLearner(events, policy, Int32Array.from([...small.sizes, ...mid.sizes]), { budgetBytes: options.learner.budgetBytes })
+        : IDLE_LEARNER,
+    [T.eventRing, T.policy, T.smallClasses, T.midClasses],
+  );
+  bindSlabTier(container, options.listCapacity.small, options.learner.intervalRefills, 0, {
+    pool: T.smallPool, freelist: T.smallFreelist, refill: T.smallRefill,
+  });
+  bindSlabTier(container, options.listCapacity.mid, options.learner.intervalRefills, 'small', {
+    pool: T.midPool, freelist: T.midFreelist, refill: T.midRefill,
+  });
+  container.bind(T.classifier).toResolvedValue(
+    (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable) => new classifier.box(heap, small, mid),
+    [T.heapBackend, T.smallClasses, T.midClasses],
+  );
+  container.bind(T.l25).toResolvedValue(
+    (heap: HeapBackend, arena: PageArena) => new L25Runs(heap, arena, options.l25.cacheSlots),
+    [T.heapBackend, T.pageArena],
+  );
+  container.bind(T.whale).toResolvedValue((heap: HeapBackend) => new WhaleSpans(heap, options.whale.cacheSlots), [T.heapBackend]);
+  container.bind(T.frontGate).toResolvedValue(
+    (
+      heap: HeapBackend, blockClassifier: BlockClassifier, smallClasses: SizeClassTable, smallFreelist: ThreadFreelist,
+      smallRefill: RefillEngine, midClasses: SizeClassTable, midFreelist: ThreadFreelist, midRefill: RefillEngine,
+      l25: L25Tier, whale: RunTier,
+    ) => new FrontGateBox(
+      heap, blockClassifier,
+      { classes: smallClasses, freelist: smallFreelist, refill: smallRefill },
+      { classes: midClasses, freelist: midFreelist, refill: midRefill },
+      l25, whale, { oom: options.oom },
+    ),
+    [T.heapBackend, T.classifier, T.smallClasses, T.smallFreelist, T.smallRefill, T.midClasses, T.midFreelist, T.midRefill, T.l25, T.whale],
+  );
+  return container;
+}
+
+interface TierTokens {
+  readonly pool: symbol;
+  readonly freelist: symbol;
+  readonly refill: symbol;
+}
+
+/** The freelist and refill engine of one slab tier; the mid tier's classes follow the small ones in the policy. */
+function bindSlabTier(container: Container, capacity: number, learnerInterval: number, offsetAfter: 0 | 'small', tokens: TierTokens): void {
+  const T = TOKENS;
+  container.bind(tokens.freelist).toResolvedValue(
+    (heap: HeapBackend, pool: SharedPool, events: EventSink, small: SizeClassTable) =>
+      new TlsFreelist(heap.i32, pool, events, offsetAfter === 'small' ? small.count : 0, capacity),
+    [T.heapBackend, tokens.pool, T.eventRing, T.smallClasses],
+  );
+  container.bind(tokens.refill).toResolvedValue(
+    (
+      heap: HeapBackend, pool: SharedPool, freelist: ThreadFreelist, policy: PolicyReader, events: EventSink,
+      learner: Learner, small: SizeClassTable,
+    ) => new RefillEngineBox(heap, pool, freelist, policy, events, learner, offsetAfter === 'small' ? small.count : 0, learnerInterval),
+    [T.heapBackend, tokens.pool, tokens.freelist, T.policy, T.eventRing, T.learner, T.smallClasses],
+  );
+}
+
+function repeat(value: number, count: number): number[] {
+  return new Array<number>(count).fill(value);
+}

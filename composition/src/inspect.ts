@@ -1,0 +1,183 @@
+import {
+  H_FRESH_TOP, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_KIND_META, SLAB_KIND_MID,
+  SLAB_KIND_PAGES, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_STATE, SLAB_STATE_FREE, SLAB_STRIDE, SLAB_TAG, SLAB_USED,
+  SLAB_WORDS, SLABS_PER_SEGMENT, SLAB_BYTES, TOKENS,
+} from '@hakmem/contracts';
+import type {
+  AllocatorStats, CheckReport, ClassStats, HeapBackend, HeapMap, HeapMapSlab, PageArena, RefillEngine, RunTier,
+  SharedPool, SizeClassTable, SuperSlab, ThreadFreelist,
+} from '@hakmem/contracts';
+import type { Container } from 'inversify';
+
+interface Tier {
+  readonly kind: number;
+  readonly classes: SizeClassTable;
+  readonly pool: SharedPool;
+  readonly freelist: ThreadFreelist;
+  readonly refill: RefillEngine;
+}
+
+/** stats(), check() and heapMap(): walks the metadata in the heap. Never on a hot path. */
+export class HeapInspector {
+  private readonly heap: HeapBackend;
+  private readonly arena: PageArena;
+  private readonly superSlab: SuperSlab;
+  private readonly tiers: readonly Tier[];
+  private readonly runs: readonly RunTier[];
+
+  constructor(
+    private readonly variant: string,
+    container: Container,
+  ) {
+    const T = TOKENS;
+    this.heap = container.get(T.heapBackend);
+    this.arena = container.get(T.pageArena);
+    this.superSlab = container.get(T.superSlab);
+    this.tiers = [
+      { kind: SLAB_KIND_SMALL, classes: container.get(T.smallClasses), pool: container.get(T.smallPool), freelist: container.get(T.smallFreelist), refill: container.get(T.smallRefill) },
+      { kind: SLAB_KIND_MID, classes: container.get(T.midClasses), pool: container.get(T.midPool), freelist: container.get(T.midFreelist), refill: container.get(T.midRefill) },
+    ];
+    this.runs = [container.get(T.l25), container.get(T.whale)];
+  }
+
+  stats(): AllocatorStats {
+    let liveBytes = 0;
+    let liveBlocks = 0;
+    this.forEachChunk((tier, chunk) => {
+      const used = this.word(chunk, SLAB_USED);
+      liveBlocks += used;
+      liveBytes += used * tier.classes.sizes[this.word(chunk, SLAB_TAG) & 255];
+    });
+    const classes: ClassStats[] = [];
+    let cachedBytes = this.arena.cachedBytes();
+    for (const tier of this.tiers) {
+      cachedBytes += tier.freelist.cachedBytes();
+      liveBytes -= tier.freelist.cachedBytes();
+      for (let cls = 0; cls < tier.classes.count; cls++) {
+        liveBlocks -= tier.freelist.counts[cls];
+        classes.push({
+          classIndex: classes.length,
+          blockSize: tier.classes.sizes[cls],
+          hits: tier.freelist.hits[cls],
+          misses: tier.refill.misses[cls],
+          refills: tier.refill.refills[cls],
+          overflows: tier.freelist.overflows[cls],
+        });
+      }
+    }
+    for (const run of this.runs) {
+      liveBytes += run.liveBytes();
+      liveBlocks += run.liveBlocks();
+      cachedBytes += run.cachedBytes();
+    }
+    return {
+      variant: this.variant,
+      liveBytes,
+      liveBlocks,
+      footprintBytes: this.heap.touchedBytes(),
+      cachedBytes,
+      heapBytes: this.heap.layout.heapBytes,
+      classes,
+      pageArena: this.arena.stats(),
+    };
+  }
+
+  check(): CheckReport {
+    const errors: string[] = [];
+    const top = this.heap.i32[H_FRESH_TOP];
+    const owned = new Uint8Array((top >>> 7) + 1);
+    this.heap.check(errors);
+    this.superSlab.check(errors);
+    this.arena.check(errors);
+    for (const run of this.runs) run.check(errors);
+    let freeBlocks = 0;
+    let liveBlocks = 0;
+    let slabs = 0;
+    for (const tier of this.tiers) {
+      tier.pool.check(errors);
+      freeBlocks += tier.freelist.check(errors, owned);
+      for (let cls = 0; cls < tier.classes.count; cls++) {
+        for (let block = tier.freelist.heads[cls], n = 0; block !== 0 && n < tier.freelist.counts[cls]; block = this.heap.i32[block >>> 2], n++) {
+          if (this.chunkClassOf(block, tier) !== cls) errors.push(`block ${block} in the class ${cls} list does not belong to a class ${cls} chunk`);
+        }
+        liveBlocks -= tier.freelist.counts[cls];
+      }
+    }
+    this.forEachChunk((tier, chunk) => {
+      slabs++;
+      const used = this.word(chunk, SLAB_USED);
+      const carved = this.word(chunk, SLAB_CARVED);
+      const freeCount = this.word(chunk, SLAB_FREE_COUNT);
+      if (carved > this.word(chunk, SLAB_CAPACITY)) errors.push(`chunk at slab ${chunk} carved ${carved} blocks, past its capacity`);
+      if (used + freeCount !== carved) errors.push(`chunk at slab ${chunk}: used ${used} + free ${freeCount} differ from carved ${carved}`);
+      freeBlocks += this.checkChunkFreelist(tier, chunk, freeCount, owned, errors);
+      liveBlocks += used;
+    });
+    return { ok: errors.length === 0, errors, segments: this.superSlab.segmentCount(), slabs, freeBlocks, liveBlocks: liveBlocks + this.runs.reduce((n, r) => n + r.liveBlocks(), 0) };
+  }
+
+  heapMap(): HeapMap {
+    const top = this.heap.i32[H_FRESH_TOP];
+    const slabs: HeapMapSlab[] = [];
+    const slabCount = Math.ceil(top / SLAB_BYTES);
+    for (let slab = 0; slab < slabCount; slab++) {
+      const tag = this.word(slab, SLAB_TAG);
+      const kind = tag >>> 24;
+      const chunk = slab - ((tag >>> 8) & 0xffff);
+      const tier = this.tiers.find((t) => t.kind === kind);
+      if (tier) {
+        slabs.push({
+          slab, kind: kind === SLAB_KIND_SMALL ? 'small' : 'mid', classIndex: tag & 255,
+          blockSize: tier.classes.sizes[tag & 255], usedBlocks: this.word(chunk, SLAB_USED), capacity: this.word(chunk, SLAB_CAPACITY),
+        });
+      } else {
+        const name = kind === SLAB_KIND_META ? 'meta' : kind === SLAB_KIND_PAGES ? 'pages' : 'free';
+        slabs.push({ slab, kind: name, classIndex: -1, blockSize: 0, usedBlocks: 0, capacity: 0 });
+      }
+    }
+    return { slabBytes: SLAB_BYTES, slabsPerSegment: SLABS_PER_SEGMENT, slabs };
+  }
+
+  private checkChunkFreelist(tier: Tier, chunk: number, freeCount: number, owned: Uint8Array, errors: string[]): number {
+    const base = chunk << SLAB_SHIFT;
+    const stride = this.word(chunk, SLAB_STRIDE);
+    const end = base + this.word(chunk, SLAB_CARVED) * stride;
+    let seen = 0;
+    for (let block = this.word(chunk, SLAB_FREELIST); block !== 0; block = this.heap.i32[block >>> 2]) {
+      const offset = block - base - tier.classes.headerBytes;
+      if (block < base || block >= end || offset % stride !== 0) {
+        errors.push(`chunk at slab ${chunk} has block ${block} on its freelist that is not one of its carved blocks`);
+        break;
+      }
+      const bit = block >>> 4;
+      if ((owned[bit >>> 3] & (1 << (bit & 7))) !== 0) {
+        errors.push(`block ${block} is on two free lists`);
+        break;
+      }
+      owned[bit >>> 3] |= 1 << (bit & 7);
+      if (++seen > freeCount) break;
+    }
+    if (seen !== freeCount) errors.push(`chunk at slab ${chunk} freelist holds ${seen} blocks, its count says ${freeCount}`);
+    return seen;
+  }
+
+  private chunkClassOf(block: number, tier: Tier): number {
+    const tag = this.word(block >>> SLAB_SHIFT, SLAB_TAG);
+    return tag >>> 24 === tier.kind ? tag & 255 : -1;
+  }
+
+  /** every live chunk (its first slab) of both slab tiers */
+  private forEachChunk(visit: (tier: Tier, chunk: number) => void): void {
+    const slabCount = Math.ceil(this.heap.i32[H_FRESH_TOP] / SLAB_BYTES);
+    for (let slab = 0; slab < slabCount; slab++) {
+      const tag = this.word(slab, SLAB_TAG);
+      if (((tag >>> 8) & 0xffff) !== 0 || this.word(slab, SLAB_STATE) === SLAB_STATE_FREE) continue;
+      const tier = tag >>> 24 === SLAB_KIND_SMALL ? this.tiers[0] : tag >>> 24 === SLAB_KIND_MID ? this.tiers[1] : null;
+      if (tier) visit(tier, slab);
+    }
+  }
+
+  private word(slab: number, field: number): number {
+    return this.heap.i32[this.heap.layout.slabTableWord + slab * SLAB_WORDS + field];
+  }
+}

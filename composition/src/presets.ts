@@ -1,0 +1,31 @@
+import type { VariantConfig } from './variant.ts';
+
+/** The preset variants. Each differs from `hakmem` in one box or one option, so A/B says what that one thing does. */
+export const PRESETS: Readonly<Record<string, VariantConfig>> = {
+  hakmem: {
+    name: 'hakmem',
+    description: 'class from the slab table (no header), PageArena on, fixed refill policy',
+  },
+  'hakmem-header': {
+    name: 'hakmem-header',
+    description: 'class from a 16-byte header before each block (Pool TLS style); catches every double free',
+    boxes: { classifier: 'class-by-header' },
+  },
+  'hakmem-checked': {
+    name: 'hakmem-checked',
+    description: 'slab table plus a live bit per 16 bytes: the checked mode, catches every double free',
+    boxes: { classifier: 'class-checked' },
+  },
+  'hakmem-no-arena': {
+    name: 'hakmem-no-arena',
+    description: 'PageArena off: freed spans go straight back to the page heap',
+    options: { pageArena: { enable: false } },
+  },
+  'hakmem-ace': {
+    name: 'hakmem-ace',
+    description: 'the ACE learner tunes refill counts and list capacities while it runs',
+    boxes: { learner: 'ace-learner' },
+  },
+};
+
+export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);

@@ -1,0 +1,86 @@
+import type { Ptr } from './types.ts';
+
+/** Per size class counters, as `stats()` reports them. */
+export interface ClassStats {
+  readonly classIndex: number;
+  readonly blockSize: number;
+  /** mallocs served straight from the thread's freelist */
+  readonly hits: number;
+  /** mallocs that found the freelist empty */
+  readonly misses: number;
+  /** refills performed (one per miss that carved or reused a batch) */
+  readonly refills: number;
+  /** batches returned to slabs because the thread list overflowed */
+  readonly overflows: number;
+}
+
+export interface PageArenaStats {
+  readonly enabled: boolean;
+  readonly hot: { hits: number; misses: number; frees: number; evictions: number; cachedPages: number };
+  readonly warm: { hits: number; misses: number; frees: number; evictions: number; cachedBytes: number };
+  readonly cold: { allocations: number; bytes: number };
+}
+
+export interface AllocatorStats {
+  readonly variant: string;
+  /** usable bytes of the blocks the caller holds (class sizes, page runs) */
+  readonly liveBytes: number;
+  readonly liveBlocks: number;
+  /** bytes of heap address space ever touched (allocator metadata included), at 4 KiB page granularity */
+  readonly footprintBytes: number;
+  /** bytes of free blocks and pages held in thread lists and caches, ready for reuse */
+  readonly cachedBytes: number;
+  readonly heapBytes: number;
+  readonly classes: readonly ClassStats[];
+  readonly pageArena: PageArenaStats;
+}
+
+export interface CheckReport {
+  readonly ok: boolean;
+  readonly errors: readonly string[];
+  readonly segments: number;
+  readonly slabs: number;
+  readonly freeBlocks: number;
+  readonly liveBlocks: number;
+}
+
+/** The allocator a composition hands to its user. All sizes are bytes, all pointers u32 offsets (0 = null). */
+export interface Allocator {
+  readonly variant: string;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly i8: Int8Array;
+  readonly u16: Uint16Array;
+  readonly i16: Int16Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  malloc(size: number): Ptr;
+  free(ptr: Ptr): void;
+  calloc(count: number, size: number): Ptr;
+  realloc(ptr: Ptr, size: number): Ptr;
+  alignedAlloc(alignment: number, size: number): Ptr;
+  usableSize(ptr: Ptr): number;
+  stats(): AllocatorStats;
+  check(): CheckReport;
+  heapMap(): HeapMap;
+}
+
+/** One 64 KiB slab as the heap map shows it (for reports: fragmentation at a glance). */
+export interface HeapMapSlab {
+  readonly slab: number;
+  /** what the slab holds: metadata, nothing, small blocks of one class, a mid-tier chunk or a page run */
+  readonly kind: 'meta' | 'free' | 'small' | 'mid' | 'pages';
+  readonly classIndex: number;
+  readonly blockSize: number;
+  readonly usedBlocks: number;
+  readonly capacity: number;
+}
+
+export interface HeapMap {
+  readonly slabBytes: number;
+  readonly slabsPerSegment: number;
+  /** every slab from the start of the heap up to its high-water mark */
+  readonly slabs: readonly HeapMapSlab[];
+}

@@ -1,0 +1,123 @@
+import { PAGE_SHIFT, SEGMENT_BYTES, SLAB_SHIFT, alignUp } from './types.ts';
+
+/**
+ * Where the allocator keeps its metadata: inside the heap's own memory, from offset 0, so a
+ * SharedArrayBuffer heap carries it to every thread. Nothing user-visible is ever below `metaBytes`,
+ * which also keeps pointer 0 free to mean null.
+ *
+ *   [header 4 KiB][slab table: 16 i32 per 64 KiB slab][page kinds, lengths, next, prev: i32 each per page]
+ *   [touched map: 1 byte per page] ... rounded up to whole 1 MiB segments
+ * Free-span links live in this table, not in the spans, so freeing never touches a fresh page.
+ */
+export interface HeapLayout {
+  readonly heapBytes: number;
+  readonly metaBytes: number;
+  readonly slabCount: number;
+  readonly pageCount: number;
+  /** i32 index of slab 0's metadata */
+  readonly slabTableWord: number;
+  /** i32 index of page 0's kind */
+  readonly pageKindWord: number;
+  /** i32 index of page 0's run length */
+  readonly pageLengthWord: number;
+  /** i32 index of page 0's free-list links (page index + 1, 0 = none) */
+  readonly pageNextWord: number;
+  readonly pagePrevWord: number;
+  /** byte offset of page 0's touched flag */
+  readonly touchedByte: number;
+}
+
+export const HEAP_MAGIC = 0x4841_4b4d; // "HAKM"
+
+/** Header words (i32 index from 0). */
+export const H_MAGIC = 0;
+export const H_HEAP_BYTES = 1;
+export const H_META_BYTES = 2;
+/** first byte never handed out: fresh, untouched address space starts here */
+export const H_FRESH_TOP = 3;
+export const H_TOUCHED_PAGES = 4;
+/** first page of the first free span, plus one (0 = none) */
+export const H_FREE_SPAN_HEAD = 5;
+export const H_FREE_SPAN_PAGES = 6;
+
+/** Slab table: words per slab, and what each word holds. */
+export const SLAB_WORDS = 16;
+/** kind << 24 | headDelta << 8 | classIndex */
+export const SLAB_TAG = 0;
+export const SLAB_STRIDE = 1;
+export const SLAB_CAPACITY = 2;
+/** blocks handed out of the chunk (live or in a thread list) */
+export const SLAB_USED = 3;
+/** blocks carved so far by bump */
+export const SLAB_CARVED = 4;
+/** head of the chunk's own freelist (a pointer; links live in the blocks) */
+export const SLAB_FREELIST = 5;
+export const SLAB_FREE_COUNT = 6;
+/** id of the thread that owns the chunk (0: none) */
+export const SLAB_OWNER = 7;
+/** partial-list links of the shared pool: slab index + 1, 0 = none */
+export const SLAB_NEXT = 8;
+export const SLAB_PREV = 9;
+/** 0 free, 1 in use by a refill engine, 2 on the partial list */
+export const SLAB_STATE = 10;
+/** on a segment's first slab: bit i set when slab i of the segment is free */
+export const SLAB_SEGMENT_FREE_MASK = 11;
+/** slabs in this chunk (on the chunk's first slab) */
+export const SLAB_CHUNK_SLABS = 12;
+/** remote-free stack head for frees from other threads (0 = empty) */
+export const SLAB_REMOTE_HEAD = 13;
+
+export const SLAB_KIND_NONE = 0;
+export const SLAB_KIND_SMALL = 1;
+export const SLAB_KIND_MID = 2;
+/** the slab's pages are managed page by page: look at the page table */
+export const SLAB_KIND_PAGES = 3;
+export const SLAB_KIND_META = 4;
+/** a superslab slab that is free (waiting in its segment) */
+export const SLAB_KIND_SEGMENT_FREE = 5;
+
+export const SLAB_STATE_FREE = 0;
+export const SLAB_STATE_ACTIVE = 1;
+export const SLAB_STATE_PARTIAL = 2;
+/** carved out and with no free block: on no list until a block comes back */
+export const SLAB_STATE_FULL = 3;
+
+/** Page kinds (on a span's first page; free spans also tag their last page). */
+export const PAGE_NONE = 0;
+export const PAGE_RUN_L25 = 1;
+export const PAGE_RUN_WHALE = 2;
+export const PAGE_RUN_PLAIN = 3;
+export const PAGE_FREE_HEAD = 4;
+export const PAGE_FREE_TAIL = 5;
+/** a span held by a cache (PageArena, L25, Whale): freeing it again is a double free */
+export const PAGE_CACHED = 6;
+/** first page of a superslab segment or a mid chunk owned by the slab tiers */
+export const PAGE_CHUNK = 7;
+
+export function computeLayout(heapBytes: number): HeapLayout {
+  const slabCount = heapBytes >>> SLAB_SHIFT;
+  const pageCount = heapBytes >>> PAGE_SHIFT;
+  const slabTableByte = 4096;
+  const pageKindByte = slabTableByte + slabCount * SLAB_WORDS * 4;
+  const pageLengthByte = pageKindByte + pageCount * 4;
+  const pageNextByte = pageLengthByte + pageCount * 4;
+  const pagePrevByte = pageNextByte + pageCount * 4;
+  const touchedByte = pagePrevByte + pageCount * 4;
+  const metaBytes = alignUp(touchedByte + pageCount, SEGMENT_BYTES);
+  return {
+    heapBytes,
+    metaBytes,
+    slabCount,
+    pageCount,
+    slabTableWord: slabTableByte >>> 2,
+    pageKindWord: pageKindByte >>> 2,
+    pageLengthWord: pageLengthByte >>> 2,
+    pageNextWord: pageNextByte >>> 2,
+    pagePrevWord: pagePrevByte >>> 2,
+    touchedByte,
+  };
+}
+
+export function slabTag(kind: number, headDelta: number, classIndex: number): number {
+  return (kind << 24) | (headDelta << 8) | classIndex;
+}

@@ -1,0 +1,125 @@
+import type { PageArenaStats } from './api.ts';
+import type { HeapLayout } from './layout.ts';
+import type { SizeClassTable } from './size-classes.ts';
+import type { Ptr } from './types.ts';
+
+/** Anything that hands out and takes back page-aligned spans of address space. */
+export interface SpanProvider {
+  /** a span of `bytes` (a multiple of 4 KiB) aligned to `alignment` (a power of two >= 4 KiB), or 0 */
+  allocSpan(bytes: number, alignment: number): Ptr;
+  freeSpan(ptr: Ptr, bytes: number): void;
+}
+
+/** The linear memory, its metadata views, and its page heap (the cold path, PA3). */
+export interface HeapBackend extends SpanProvider {
+  readonly layout: HeapLayout;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly i32: Int32Array;
+  /** counts pages of [ptr, ptr + bytes) as touched (written at least once) */
+  touch(ptr: Ptr, bytes: number): void;
+  touchedBytes(): number;
+  /** grows the span at ptr from oldBytes to newBytes when the pages after it are free; false otherwise */
+  tryExtend(ptr: Ptr, oldBytes: number, newBytes: number): boolean;
+  freeSpanBytes(): number;
+  /** appends what is wrong with the page heap to `errors`; returns the free spans seen */
+  check(errors: string[]): number;
+}
+
+/** PA1 hot pages, PA2 warm spans, PA3 the backend's fresh space. */
+export interface PageArena extends SpanProvider {
+  readonly enabled: boolean;
+  cachedBytes(): number;
+  stats(): PageArenaStats;
+  check(errors: string[]): void;
+}
+
+/** 1 MiB segments of 16 x 64 KiB slabs: hands out single slabs as spans. */
+export interface SuperSlab extends SpanProvider {
+  segmentCount(): number;
+  check(errors: string[]): void;
+}
+
+/** Gives a class a chunk (partial first, then empty, then new) and takes empty ones back. */
+export interface SharedPool {
+  readonly classes: SizeClassTable;
+  /** slab index of a chunk for `classIndex` with room to carve or free blocks, or -1 when memory is out */
+  acquireChunk(classIndex: number): number;
+  /** returns a chain of `count` blocks (linked through their first word) to their chunks */
+  returnBlocks(head: Ptr, count: number): void;
+  /** the refill engine is done carving this chunk */
+  retireChunk(slab: number): void;
+  chunkCount(): number;
+  check(errors: string[]): void;
+}
+
+/** Per-thread, per-class singly linked lists whose links live in the free blocks. */
+export interface ThreadFreelist {
+  readonly heads: Int32Array;
+  readonly counts: Int32Array;
+  readonly capacities: Int32Array;
+  readonly hits: Float64Array;
+  readonly overflows: Float64Array;
+  pop(classIndex: number): Ptr;
+  push(classIndex: number, ptr: Ptr): void;
+  install(classIndex: number, head: Ptr, count: number, capacity: number): void;
+  /** gives every cached block back to its chunk (thread exit, or to measure) */
+  flushAll(): void;
+  cachedBytes(): number;
+  check(errors: string[], owned: Uint8Array): number;
+}
+
+/** Carves a batch on a miss and installs it in the thread list. */
+export interface RefillEngine {
+  /** the first block of a fresh batch (the rest goes to the thread list), or 0 when memory is out */
+  refill(classIndex: number): Ptr;
+  readonly misses: Float64Array;
+  readonly refills: Float64Array;
+}
+
+/** How free() learns a small block's class: from a header before it, or from its slab. */
+export interface BlockClassifier {
+  readonly name: string;
+  /** bytes of header in front of every slab-tier block (the stride includes them) */
+  readonly headerBytes: number;
+  /** marks a block as handed out (header write, live bit); a no-op where nothing is kept */
+  stamp(ptr: Ptr, tierClass: number): void;
+  /**
+   * The class of a block being freed: small class (0-255), mid class + MID_CLASS_BASE, or
+   * RESOLVE_PAGES when the pointer lies in a page run. Throws a HakmemError for a bad pointer,
+   * changing nothing.
+   */
+  resolve(ptr: Ptr): number;
+  /** what resolve would return, without marking anything (for usableSize and realloc) */
+  peek(ptr: Ptr): number;
+}
+export const MID_CLASS_BASE = 256;
+export const RESOLVE_PAGES = -1;
+
+/** A page-run tier (L25, Whale): blocks that are whole spans of pages. */
+export interface RunTier {
+  readonly pageKind: number;
+  malloc(size: number): Ptr;
+  free(ptr: Ptr): void;
+  usableSize(ptr: Ptr): number;
+  /** resizes in place when the run already fits or can grow into free pages beside it */
+  resizeInPlace(ptr: Ptr, size: number): boolean;
+  liveBytes(): number;
+  liveBlocks(): number;
+  cachedBytes(): number;
+  check(errors: string[]): void;
+}
+
+/** The front gate: size to tier on malloc, pointer to owner on free. */
+export interface FrontGate {
+  malloc(size: number): Ptr;
+  free(ptr: Ptr): void;
+  alignedAlloc(alignment: number, size: number): Ptr;
+  usableSize(ptr: Ptr): number;
+  resizeInPlace(ptr: Ptr, size: number): boolean;
+}
+
+/** The L25 tier also serves page-aligned runs of any size (alignedAlloc above the slab tiers). */
+export interface L25Tier extends RunTier {
+  allocAligned(size: number, alignment: number): Ptr;
+}

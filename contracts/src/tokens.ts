@@ -1,0 +1,22 @@
+/** DI tokens: one per role. The container binds each to the box the variant names. */
+export const TOKENS = {
+  options: Symbol.for('hakmem.options'),
+  heapBackend: Symbol.for('hakmem.heapBackend'),
+  pageArena: Symbol.for('hakmem.pageArena'),
+  superSlab: Symbol.for('hakmem.superSlab'),
+  smallClasses: Symbol.for('hakmem.smallClasses'),
+  midClasses: Symbol.for('hakmem.midClasses'),
+  smallPool: Symbol.for('hakmem.smallPool'),
+  midPool: Symbol.for('hakmem.midPool'),
+  smallFreelist: Symbol.for('hakmem.smallFreelist'),
+  midFreelist: Symbol.for('hakmem.midFreelist'),
+  smallRefill: Symbol.for('hakmem.smallRefill'),
+  midRefill: Symbol.for('hakmem.midRefill'),
+  classifier: Symbol.for('hakmem.classifier'),
+  l25: Symbol.for('hakmem.l25'),
+  whale: Symbol.for('hakmem.whale'),
+  frontGate: Symbol.for('hakmem.frontGate'),
+  eventRing: Symbol.for('hakmem.eventRing'),
+  policy: Symbol.for('hakmem.policy'),
+  learner: Symbol.for('hakmem.learner'),
+} as const;

@@ -1,0 +1,175 @@
+// Draws the report's charts with uPlot (inlined before this script). It reads the chart
+// descriptions that tools/report/chart-specs.ts prepared: values are already in the unit the axis
+// label names, colours are chosen, so this script only lays out and draws.
+(function () {
+  'use strict';
+
+  var CHART_HEIGHT = 260;
+  var AXIS_FONT = '12px system-ui, sans-serif';
+  var LABEL_FONT = 'bold 12px system-ui, sans-serif';
+  var px = uPlot.pxRatio;
+  var significant = new Intl.NumberFormat('en', { maximumSignificantDigits: 3 });
+  var compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
+
+  function formatValue(value, unit) {
+    return value == null ? '–' : significant.format(value) + ' ' + unit;
+  }
+
+  function axisStyle(extra) {
+    var axis = { font: AXIS_FONT, labelFont: LABEL_FONT, stroke: '#333', grid: { stroke: '#eee' }, ticks: { stroke: '#ccc' } };
+    for (var key in extra) axis[key] = extra[key];
+    return axis;
+  }
+
+  function dataMax(spec) {
+    var max = 0;
+    spec.series.forEach(function (s) {
+      (s.high || s.values).forEach(function (v) { if (v != null && v > max) max = v; });
+    });
+    return max;
+  }
+
+  // Target names can be long; tilt them only when they would not fit side by side.
+  function categoryAxisRotation(spec, width) {
+    var longest = Math.max.apply(null, spec.categories.map(function (c) { return c.length; }));
+    return longest * 7 * spec.categories.length > width * 0.8 ? -30 : 0;
+  }
+
+  function drawVerticalLine(ctx, x, y0, y1, capHalfWidth) {
+    ctx.beginPath();
+    ctx.moveTo(x, y0);
+    ctx.lineTo(x, y1);
+    if (capHalfWidth > 0) {
+      ctx.moveTo(x - capHalfWidth, y0);
+      ctx.lineTo(x + capHalfWidth, y0);
+      ctx.moveTo(x - capHalfWidth, y1);
+      ctx.lineTo(x + capHalfWidth, y1);
+    }
+    ctx.stroke();
+  }
+
+  // Confidence intervals: a whisker with caps over each bar.
+  function drawWhiskers(u, spec) {
+    var ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#222';
+    ctx.lineWidth = 1.5 * px;
+    spec.series.forEach(function (s) {
+      if (!s.low || !s.high) return;
+      s.values.forEach(function (_, i) {
+        if (s.low[i] == null || s.high[i] == null) return;
+        var x = u.valToPos(i, 'x', true);
+        drawVerticalLine(ctx, x, u.valToPos(s.low[i], 'y', true), u.valToPos(s.high[i], 'y', true), 6 * px);
+      });
+    });
+    ctx.restore();
+  }
+
+  // Latency: a line in the target's colour from its best to its worst point, under the points.
+  function drawRangeLines(u, spec) {
+    var ctx = u.ctx;
+    ctx.save();
+    ctx.lineWidth = 3 * px;
+    spec.categories.forEach(function (_, i) {
+      var values = spec.series.map(function (s) { return s.values[i]; }).filter(function (v) { return v != null; });
+      if (values.length < 2) return;
+      ctx.strokeStyle = spec.categoryColors[i];
+      var x = u.valToPos(i, 'x', true);
+      drawVerticalLine(ctx, x, u.valToPos(Math.min.apply(null, values), 'y', true), u.valToPos(Math.max.apply(null, values), 'y', true), 0);
+    });
+    ctx.restore();
+  }
+
+  function categorySeries(spec, s) {
+    var series = {
+      label: s.label,
+      value: function (u, v, _, i) {
+        var text = formatValue(v, spec.unit);
+        if (v != null && s.low && i != null) text += ' (CI ' + significant.format(s.low[i]) + '–' + significant.format(s.high[i]) + ')';
+        return text;
+      },
+    };
+    if (s.style === 'bars') {
+      series.width = 0;
+      series.fill = s.color;
+      series.stroke = s.color;
+      series.points = { show: false };
+      series.paths = uPlot.paths.bars({
+        size: [0.6, 90],
+        disp: { fill: { unit: 3, values: function () { return spec.categoryColors; } } },
+      });
+    } else {
+      series.stroke = s.color;
+      series.fill = s.color;
+      series.paths = function () { return null; };
+      series.points = { show: true, size: 10, width: 1, stroke: '#fff', fill: s.color };
+    }
+    return series;
+  }
+
+  function categoryChart(spec, el) {
+    var width = el.clientWidth;
+    var indices = spec.categories.map(function (_, i) { return i; });
+    var rotation = categoryAxisRotation(spec, width);
+    var yScale = spec.logScale ? { distr: 3, log: 10 } : { range: [0, dataMax(spec) * 1.1 || 1] };
+    var opts = {
+      title: spec.title,
+      width: width,
+      height: CHART_HEIGHT + (rotation ? 40 : 0),
+      cursor: { drag: { x: false, y: false }, points: { show: false } },
+      scales: { x: { time: false, range: [-0.5, spec.categories.length - 0.5] }, y: yScale },
+      axes: [
+        axisStyle({
+          splits: function () { return indices; },
+          values: function (u, splits) { return splits.map(function (i) { return spec.categories[i] || ''; }); },
+          grid: { show: false },
+          rotate: rotation,
+          size: rotation ? 90 : 40,
+        }),
+        axisStyle({ label: spec.yLabel, size: 56 }),
+      ],
+      series: [{ label: 'target', value: function (u, v) { return v == null ? '–' : spec.categories[v]; } }]
+        .concat(spec.series.map(function (s) { return categorySeries(spec, s); })),
+      hooks: {
+        drawAxes: spec.rangeLines ? [function (u) { drawRangeLines(u, spec); }] : [],
+        draw: [function (u) { drawWhiskers(u, spec); }],
+      },
+    };
+    var data = [indices].concat(spec.series.map(function (s) { return s.values; }));
+    return new uPlot(opts, data, el);
+  }
+
+  function lineChart(spec, el) {
+    var opts = {
+      title: spec.title,
+      width: el.clientWidth,
+      height: CHART_HEIGHT + 40,
+      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max * 1.05 || 1]; } } },
+      axes: [
+        axisStyle({ label: spec.xLabel, values: function (u, splits) { return splits.map(function (v) { return compact.format(v); }); } }),
+        axisStyle({ label: spec.yLabel, size: 56 }),
+      ],
+      series: [{ label: spec.xLabel, value: function (u, v) { return v == null ? '–' : significant.format(v); } }]
+        .concat(spec.series.map(function (s) {
+          return {
+            label: s.label,
+            stroke: s.color,
+            width: 1.5,
+            dash: s.dashed ? [6, 4] : undefined,
+            spanGaps: true,
+            points: { show: false },
+            value: function (u, v) { return formatValue(v, spec.unit); },
+          };
+        })),
+    };
+    var data = [spec.x].concat(spec.series.map(function (s) { return s.values; }));
+    return new uPlot(opts, data, el);
+  }
+
+  var charts = JSON.parse(document.getElementById('report-charts').textContent);
+  document.querySelectorAll('[data-chart]').forEach(function (el) {
+    var spec = charts[Number(el.getAttribute('data-chart'))];
+    if (spec.kind === 'category') categoryChart(spec, el);
+    else lineChart(spec, el);
+  });
+})();

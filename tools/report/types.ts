@@ -1,0 +1,46 @@
+import type { HeapMap } from '@hakmem/contracts';
+import type { RunResult } from '../workloads/types.ts';
+
+/** Pairwise comparison of two targets on one workload (ratio of median throughput, B over A). */
+export interface Comparison {
+  readonly workload: string;
+  readonly baseline: string;
+  readonly candidate: string;
+  readonly ratio: number;
+  readonly ciLow: number;
+  readonly ciHigh: number;
+  readonly verdict: 'faster' | 'slower' | 'no clear difference';
+}
+
+/** All runs of one target on one workload, and their summary. */
+export interface TargetResult {
+  readonly target: string;
+  readonly workload: string;
+  readonly runs: readonly RunResult[];
+  readonly medianOpsPerSec: number;
+  readonly opsCiLow: number;
+  readonly opsCiHigh: number;
+  readonly medianSeconds: number;
+  readonly footprintBytes: number;
+  readonly skipped?: string;
+}
+
+/** Live bytes and footprint sampled through one replay. */
+export interface TimeSeries {
+  readonly target: string;
+  readonly workload: string;
+  readonly event: readonly number[];
+  readonly liveBytes: readonly number[];
+  readonly footprintBytes: readonly number[];
+}
+
+export interface ReportData {
+  readonly title: string;
+  readonly createdAt: string;
+  readonly machine: string;
+  readonly results: readonly TargetResult[];
+  readonly comparisons: readonly Comparison[];
+  readonly series: readonly TimeSeries[];
+  /** heap maps at peak, per hakmem variant and workload */
+  readonly heapMaps: readonly { readonly target: string; readonly workload: string; readonly map: HeapMap }[];
+}

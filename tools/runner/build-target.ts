@@ -1,0 +1,33 @@
+import type { HeapMap } from '../../contracts/src/api.ts';
+import { allocatorTarget } from '../workloads/allocator-target.ts';
+import type { WorkloadTarget } from '../workloads/types.ts';
+import { targetKind } from './target-kind.ts';
+
+export interface BuiltTarget {
+  readonly target: WorkloadTarget;
+  /** present for hakmem variants */
+  readonly heapMap?: () => HeapMap;
+}
+
+/**
+ * A factory of fresh instances of one target (warm-up and timed run each get their own). Only the
+ * requested kind's module is loaded, so the process holds a single target class and call sites stay monomorphic.
+ */
+export async function targetFactory(name: string): Promise<() => BuiltTarget> {
+  const kind = targetKind(name);
+  switch (kind.kind) {
+    case 'native':
+      throw new Error(`${name} runs through the native harness, not in a JS process`);
+    case 'peer': {
+      const { createPeer } = await import('../peers/index.ts');
+      return () => ({ target: createPeer(kind.peer) });
+    }
+    case 'hakmem': {
+      const { createAllocator } = await import('../../composition/src/index.ts');
+      return () => {
+        const alloc = createAllocator(kind.variant);
+        return { target: allocatorTarget(alloc), heapMap: () => alloc.heapMap() };
+      };
+    }
+  }
+}

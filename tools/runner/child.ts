@@ -1,0 +1,100 @@
+/**
+ * One measured run in a process of its own: `node --import tsx child.ts '<ChildRequest JSON>'`.
+ * Builds the target, warms up on a throwaway instance, runs the timed pass on a fresh one and prints
+ * one JSON line (ChildReport or ChildFailure) on stdout. Nothing else may be printed there.
+ */
+import type { HeapMap } from '../../contracts/src/api.ts';
+import { runSynthetic } from '../workloads/synthetic.ts';
+import type { RunResult, SyntheticSpec } from '../workloads/types.ts';
+import { targetFactory, type BuiltTarget } from './build-target.ts';
+import { loadPreparedReplay, type PreparedReplay } from './prepared-trace.ts';
+import type { ChildMessage, ChildReport, ChildRequest, ReplayStats } from './protocol.ts';
+import { playTracePrefix } from './warmup-replay.ts';
+import { replayWorkloadName } from './workload-name.ts';
+
+/** a tenth of the timed run is enough for the JIT to settle on the hot paths */
+const WARMUP_FRACTION = 0.1;
+const WARMUP_MAX_EVENTS = 100_000;
+/** the report draws a few hundred points per series; more only makes the message heavy */
+const SERIES_MAX_POINTS = 512;
+
+function runSyntheticRequest(request: ChildRequest, spec: SyntheticSpec, build: () => BuiltTarget): ChildReport {
+  if (request.warmup) {
+    const iterations = Math.max(1, Math.floor(spec.iterations * WARMUP_FRACTION));
+    runSynthetic(build().target, { ...spec, iterations });
+  }
+  const { target, heapMap } = build();
+  let map: HeapMap | undefined;
+  const wantMap = request.heapMap && heapMap !== undefined;
+  const result = runSynthetic(target, spec, wantMap ? { atPeak: () => (map = heapMap()) } : {});
+  return { pid: process.pid, result: { ...result, target: request.target }, ...(map ? { heapMap: map } : {}) };
+}
+
+function everyNth<T>(values: readonly T[], stride: number): T[] {
+  return values.filter((_, index) => index % stride === 0);
+}
+
+function downsampled(series: ReplayStats['series']): ReplayStats['series'] {
+  const stride = Math.ceil(series.event.length / SERIES_MAX_POINTS);
+  if (stride <= 1) return series;
+  return {
+    event: everyNth(series.event, stride),
+    liveBytes: everyNth(series.liveBytes, stride),
+    footprintBytes: everyNth(series.footprintBytes, stride),
+  };
+}
+
+async function runReplayRequest(request: ChildRequest, spec: PreparedReplay, build: () => BuiltTarget): Promise<ChildReport> {
+  const { replayTrace } = await import('../trace/index.ts');
+  const trace = await loadPreparedReplay(spec);
+  let map: HeapMap | undefined;
+  if (request.warmup || request.heapMap) {
+    const warm = build();
+    const wantMap = request.heapMap && warm.heapMap !== undefined;
+    // for a heap map the warm-up plays the whole trace: a fresh instance would end in the same state
+    const events = wantMap ? trace.eventCount : Math.min(WARMUP_MAX_EVENTS, Math.ceil(trace.eventCount * WARMUP_FRACTION));
+    playTracePrefix(warm.target, trace, events);
+    if (wantMap) map = warm.heapMap!();
+  }
+  const replay = replayTrace(build().target, trace);
+  const result: RunResult = {
+    target: request.target,
+    workload: replayWorkloadName(spec.file),
+    ops: replay.events,
+    seconds: replay.seconds,
+    opsPerSec: replay.opsPerSec,
+    footprintBytes: replay.footprintBytes,
+    batchNs: replay.batchNs,
+  };
+  const stats: ReplayStats = {
+    events: replay.events,
+    allocs: replay.allocs,
+    frees: replay.frees,
+    reallocs: replay.reallocs,
+    unknownFrees: replay.unknownFrees,
+    peakLiveBytes: replay.peakLiveBytes,
+    footprintBytes: replay.footprintBytes,
+    seconds: replay.seconds,
+    opsPerSec: replay.opsPerSec,
+    heldAfterFreeBytes: replay.heldAfterFreeBytes,
+    series: downsampled(replay.series),
+  };
+  return { pid: process.pid, result, replay: stats, ...(map ? { heapMap: map } : {}) };
+}
+
+async function main(): Promise<ChildMessage> {
+  const request = JSON.parse(process.argv[2] ?? '') as ChildRequest;
+  const build = await targetFactory(request.target);
+  return request.run.kind === 'synthetic'
+    ? runSyntheticRequest(request, request.run, build)
+    : runReplayRequest(request, request.run, build);
+}
+
+let message: ChildMessage;
+try {
+  message = await main();
+} catch (error) {
+  message = { pid: process.pid, error: error instanceof Error ? error.message : String(error) };
+  process.exitCode = 1;
+}
+process.stdout.write(`${JSON.stringify(message)}\n`);

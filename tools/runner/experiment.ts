@@ -1,0 +1,166 @@
+import type { HeapMap } from '../../contracts/src/api.ts';
+import { nativeAvailability, runNative } from '../native/index.ts';
+import type { ReportData, TargetResult, TimeSeries } from '../report/types.ts';
+import type { RunResult, RunSpec, SyntheticSpec } from '../workloads/types.ts';
+import { prepareReplay, type PreparedReplay } from './prepared-trace.ts';
+import { describeMachine } from './machine.ts';
+import { SILENT_PROGRESS, type Progress } from './progress.ts';
+import type { ReplayStats } from './protocol.ts';
+import { runInChild } from './run-in-child.ts';
+import { compareToBaseline, skippedResult, summarizeRuns } from './summarize.ts';
+import { targetKind } from './target-kind.ts';
+import { workloadName } from './workload-name.ts';
+
+export const DEFAULT_ROUNDS = 5;
+
+export interface ExperimentOptions {
+  /** hakmem presets or variant files, `thi.ng`, `js-gc`, `native:NAME`; the first is the baseline. A name may repeat (A/A). */
+  readonly targets: readonly string[];
+  readonly workloads: readonly RunSpec[];
+  /** interleaved rounds; each round runs every target once on every workload (at least 2) */
+  readonly rounds?: number;
+  readonly warmup?: boolean;
+  /** a run taking longer is stopped and its target skipped on that workload */
+  readonly runTimeoutSeconds?: number;
+  readonly title?: string;
+  readonly progress?: Progress;
+}
+
+/** One measured run and what came with it. */
+export interface RunRecord {
+  readonly result: RunResult;
+  /** process that ran it (the native harness's runs have none here) */
+  readonly pid?: number;
+  readonly replay?: ReplayStats;
+}
+
+/** All runs of one target on one workload. */
+export interface Cell {
+  readonly target: string;
+  readonly workload: string;
+  readonly runs: RunRecord[];
+  skipped?: string;
+}
+
+export interface ExperimentOutcome {
+  readonly data: ReportData;
+  readonly cells: readonly Cell[];
+}
+
+/** Labels that tell repeated targets apart: `js-gc`, `js-gc#2`. */
+export function targetLabels(targets: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return targets.map((name) => {
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    return count === 1 ? name : `${name}#${count}`;
+  });
+}
+
+interface Slot {
+  readonly name: string;
+  readonly spec: SyntheticSpec | PreparedReplay;
+  readonly cell: Cell;
+}
+
+/** The run with the median throughput, whose replay series stands for the target. */
+function medianRun(runs: readonly RunRecord[]): RunRecord {
+  const sorted = [...runs].sort((a, b) => a.result.opsPerSec - b.result.opsPerSec);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/**
+ * Runs every target on every workload, `rounds` times, interleaved (A B C A B C ...) so slow drifts of
+ * the machine hit every target alike. Runs are sequential: on two cores a parallel run disturbs the other.
+ */
+export async function runExperimentWithDetails(options: ExperimentOptions): Promise<ExperimentOutcome> {
+  const rounds = options.rounds ?? DEFAULT_ROUNDS;
+  if (!Number.isInteger(rounds) || rounds < 2) throw new RangeError(`rounds must be an integer of at least 2, got ${rounds}`);
+  if (options.targets.length === 0) throw new RangeError('no target to run');
+  if (options.workloads.length === 0) throw new RangeError('no workload to run');
+  const progress = options.progress ?? SILENT_PROGRESS;
+  const warmup = options.warmup ?? true;
+  const labels = targetLabels(options.targets);
+
+  const unavailable = new Map<string, string>();
+  for (const name of new Set(options.targets)) {
+    const kind = targetKind(name);
+    if (kind.kind !== 'native') continue;
+    const availability = nativeAvailability(kind.allocator);
+    if (!availability.ok) {
+      unavailable.set(name, availability.reason);
+      progress.note(availability.reason);
+    }
+  }
+
+  const slots: Slot[] = [];
+  for (const workload of options.workloads) {
+    const spec = workload.kind === 'replay' ? await prepareReplay(workload) : workload;
+    options.targets.forEach((name, index) => {
+      const cell: Cell = { target: labels[index]!, workload: workloadName(spec), runs: [] };
+      const reason = unavailable.get(name);
+      if (reason !== undefined) cell.skipped = reason;
+      slots.push({ name, spec, cell });
+    });
+  }
+
+  const heapMaps: { target: string; workload: string; map: HeapMap }[] = [];
+  progress.start(slots.filter((slot) => slot.cell.skipped === undefined).length * rounds, rounds);
+  let done = 0;
+  for (let round = 1; round <= rounds; round++) {
+    for (const { name, spec, cell } of slots) {
+      if (unavailable.has(name)) continue;
+      if (cell.skipped !== undefined) {
+        done++; // a cell that failed earlier: its remaining runs count as done
+        continue;
+      }
+      progress.runStarting(done, round, `${cell.target} ${cell.workload}`);
+      try {
+        const kind = targetKind(name);
+        if (kind.kind === 'native') {
+          const result = runNative(kind.allocator, spec.kind === 'replay' ? { kind: 'replay', binaryFile: spec.binaryFile } : spec);
+          cell.runs.push({ result: { ...result, target: cell.target, workload: cell.workload } });
+        } else {
+          const wantMap = kind.kind === 'hakmem' && round === 1;
+          const report = await runInChild({ target: name, run: spec, warmup, heapMap: wantMap }, options.runTimeoutSeconds);
+          cell.runs.push({ result: { ...report.result, target: cell.target }, pid: report.pid, ...(report.replay ? { replay: report.replay } : {}) });
+          if (report.heapMap) heapMaps.push({ target: cell.target, workload: cell.workload, map: report.heapMap });
+        }
+      } catch (error) {
+        // one failed run makes the cell's numbers incomparable; say why once and stop running it
+        cell.skipped = `${cell.target} on ${cell.workload} skipped: ${error instanceof Error ? error.message : String(error)}`;
+        progress.note(cell.skipped);
+      }
+      done++;
+    }
+    progress.roundDone(round, done);
+  }
+  progress.finish();
+
+  const cells = slots.map((slot) => slot.cell);
+  const results: TargetResult[] = cells.map((cell) =>
+    cell.skipped !== undefined || cell.runs.length === 0
+      ? skippedResult(cell.target, cell.workload, cell.skipped ?? 'no run finished')
+      : summarizeRuns(cell.target, cell.workload, cell.runs.map((run) => run.result)),
+  );
+  const series: TimeSeries[] = cells.flatMap((cell) => {
+    if (cell.skipped !== undefined || cell.runs.length === 0) return [];
+    const replay = medianRun(cell.runs).replay;
+    return replay ? [{ target: cell.target, workload: cell.workload, ...replay.series }] : [];
+  });
+  const data: ReportData = {
+    title: options.title ?? 'hakmem experiment',
+    createdAt: new Date().toISOString(),
+    machine: describeMachine(),
+    results,
+    comparisons: compareToBaseline(results, labels[0]!),
+    series,
+    heapMaps,
+  };
+  return { data, cells };
+}
+
+/** Runs the experiment and returns what the HTML report draws. */
+export async function runExperiment(options: ExperimentOptions): Promise<ReportData> {
+  return (await runExperimentWithDetails(options)).data;
+}

@@ -1,0 +1,45 @@
+import type { HeapMap } from '../../contracts/src/api.ts';
+import type { RunResult, SyntheticSpec } from '../workloads/types.ts';
+import type { PreparedReplay } from './prepared-trace.ts';
+
+/** What the parent asks one child process to run. */
+export interface ChildRequest {
+  /** a hakmem preset or variant file, or a JS peer (native targets never reach a child) */
+  readonly target: string;
+  readonly run: SyntheticSpec | PreparedReplay;
+  /** run a smaller untimed pass on a throwaway instance first, so the timed run meets optimised code */
+  readonly warmup: boolean;
+  /** send back the heap map at peak (hakmem variants only) */
+  readonly heapMap: boolean;
+}
+
+/** Per-replay figures beyond RunResult; the trace's own counts are the same for every target. */
+export interface ReplayStats {
+  readonly events: number;
+  readonly allocs: number;
+  readonly frees: number;
+  readonly reallocs: number;
+  readonly unknownFrees: number;
+  readonly peakLiveBytes: number;
+  readonly footprintBytes: number;
+  readonly seconds: number;
+  readonly opsPerSec: number;
+  readonly heldAfterFreeBytes: number;
+  readonly series: { readonly event: readonly number[]; readonly liveBytes: readonly number[]; readonly footprintBytes: readonly number[] };
+}
+
+/** The one JSON line a child prints on success. */
+export interface ChildReport {
+  readonly pid: number;
+  readonly result: RunResult;
+  readonly replay?: ReplayStats;
+  readonly heapMap?: HeapMap;
+}
+
+/** The one JSON line a child prints when the run failed. */
+export interface ChildFailure {
+  readonly pid: number;
+  readonly error: string;
+}
+
+export type ChildMessage = ChildReport | ChildFailure;

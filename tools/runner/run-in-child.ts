@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildMessage, ChildReport, ChildRequest } from './protocol.ts';
+
+const CHILD_SCRIPT = fileURLToPath(new URL('./child.ts', import.meta.url));
+// resolved from here, not from the caller's working directory, so `hakmem` runs from anywhere
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const STDERR_TAIL_CHARS = 2000;
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}
+
+/**
+ * Runs one request in a fresh Node process (its own JIT and heap) and resolves with its report.
+ * A run past `timeoutSeconds` is killed: some peers are quadratic on large live sets.
+ */
+export function runInChild(request: ChildRequest, timeoutSeconds = Infinity): Promise<ChildReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD_SCRIPT, JSON.stringify(request)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let timedOut = false;
+    const timer = Number.isFinite(timeoutSeconds)
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, timeoutSeconds * 1000)
+      : undefined;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        reject(new Error(`${request.target}: run took longer than ${timeoutSeconds} s and was stopped`));
+        return;
+      }
+      let message: ChildMessage;
+      try {
+        message = JSON.parse(lastLine(stdout)) as ChildMessage;
+      } catch {
+        const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+        reject(new Error(`${request.target}: child process failed (${why})${stderr ? `: ${stderr.trim()}` : ''}`));
+        return;
+      }
+      if ('error' in message) reject(new Error(message.error));
+      else resolve(message);
+    });
+  });
+}

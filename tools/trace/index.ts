@@ -1,0 +1,12 @@
+export { parseMtrace } from './parse.ts';
+export type { ParsedTrace, TraceEvents } from './parsed-trace.ts';
+export { TraceParseError } from './trace-parse-error.ts';
+export { replayTrace, ReplayOutOfMemoryError } from './replay.ts';
+export type { ReplayOptions, ReplayResult } from './replay.ts';
+export {
+  decodeTraceBinary,
+  encodeTraceBinary,
+  writeTraceBinaryCached,
+  DEFAULT_TRACE_CACHE_DIR,
+  TRACE_BINARY_VERSION,
+} from './binary.ts';

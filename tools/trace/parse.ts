@@ -1,0 +1,108 @@
+import { constants, gunzipSync } from 'node:zlib';
+import { MtraceLineScanner, SIZE_DIGITS } from './mtrace-line-scanner.ts';
+import type { ParsedTrace } from './parsed-trace.ts';
+import { TraceBuilder } from './trace-builder.ts';
+
+const START_LINE = new TextEncoder().encode('= Start');
+const END_LINE = new TextEncoder().encode('= End');
+const LARGEST_SIZE = 0xffffffff;
+/** real trace lines are 40-110 bytes; a low guess only costs a few array doublings */
+const BYTES_PER_LINE_GUESS = 64;
+
+const OP_ALLOC = 0x2b; // +
+const OP_FREE = 0x2d; // -
+const OP_REALLOC_FROM = 0x3c; // <
+const OP_REALLOC_TO = 0x3e; // >
+const OP_REALLOC_FAILED = 0x21; // !
+const OP_MARKER = 0x3d; // =
+
+function isGzip(data: Uint8Array): boolean {
+  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+}
+
+/** Sync flush keeps what a cut .gz file holds instead of throwing; the cut last line is then dropped. */
+function mtraceText(data: Uint8Array): Uint8Array {
+  return isGzip(data) ? gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH }) : data;
+}
+
+function readSize(scanner: MtraceLineScanner): number {
+  return scanner.readHex(SIZE_DIGITS, 'size');
+}
+
+/** Only a successful call's size becomes an event, and events hold u32 sizes. */
+function checkEventSize(scanner: MtraceLineScanner, size: number): number {
+  if (size > LARGEST_SIZE) scanner.fail('size over 4 GiB does not fit the trace format');
+  return size;
+}
+
+/**
+ * Parses glibc mtrace(3) text, plain or gzipped (told apart by content), into replay events.
+ * Throws TraceParseError on a malformed line; see tools/trace/README.md for what is skipped and counted.
+ */
+export function parseMtrace(data: Uint8Array): ParsedTrace {
+  const text = mtraceText(data);
+  const scanner = new MtraceLineScanner(text);
+  const builder = new TraceBuilder(Math.ceil(text.length / BYTES_PER_LINE_GUESS));
+  let truncatedLines = 0;
+  let reallocFrom = 0;
+  let inRealloc = false;
+
+  while (scanner.nextLine()) {
+    if (scanner.unterminated && !scanner.lineEquals(END_LINE)) {
+      truncatedLines++;
+      break;
+    }
+    if (scanner.lineStart === scanner.lineEnd) scanner.fail('empty line');
+    if (scanner.firstByte() === OP_MARKER) {
+      if (!scanner.lineEquals(START_LINE) && !scanner.lineEquals(END_LINE)) scanner.fail('unknown = line');
+      if (inRealloc) scanner.fail('"<" line not directly followed by ">"');
+      continue;
+    }
+    const op = scanner.readOp();
+    if (inRealloc !== (op === OP_REALLOC_TO)) {
+      scanner.fail(inRealloc ? '"<" line not directly followed by ">"' : '">" line without "<" before it');
+    }
+    switch (op) {
+      case OP_ALLOC: {
+        const address = scanner.readAddress();
+        scanner.readSpace();
+        const size = readSize(scanner);
+        scanner.expectLineEnd();
+        if (address !== 0) builder.malloc(address, checkEventSize(scanner, size));
+        break;
+      }
+      case OP_FREE: {
+        const address = scanner.readAddress();
+        scanner.expectLineEnd();
+        builder.free(address);
+        break;
+      }
+      case OP_REALLOC_FROM:
+        reallocFrom = scanner.readAddress();
+        scanner.expectLineEnd();
+        inRealloc = true;
+        break;
+      case OP_REALLOC_TO: {
+        const address = scanner.readAddress();
+        scanner.readSpace();
+        const size = readSize(scanner);
+        scanner.expectLineEnd();
+        if (address === 0) scanner.fail('realloc returned (nil) on a ">" line');
+        builder.realloc(reallocFrom, address, checkEventSize(scanner, size));
+        inRealloc = false;
+        break;
+      }
+      case OP_REALLOC_FAILED:
+        scanner.readAddress();
+        scanner.readSpace();
+        readSize(scanner);
+        scanner.expectLineEnd();
+        break;
+      default:
+        scanner.fail('unknown op');
+    }
+  }
+  // a "<" whose ">" was cut off is an incomplete record at the end of the input
+  if (inRealloc) truncatedLines++;
+  return builder.finish(truncatedLines);
+}

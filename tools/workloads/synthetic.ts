@@ -1,0 +1,117 @@
+import { createRng } from '../../contracts/src/prng.ts';
+import { percentiles } from '../stats/summary.ts';
+import type { RunResult, SyntheticSpec, WorkloadTarget } from './types.ts';
+
+/** Iterations timed together: one performance.now() (~60 ns) per batch keeps the clock off each call. */
+export const BATCH_ITERATIONS = 64;
+/** The footprint is sampled about this many times per run, as footprintBytes() may walk the heap. */
+const FOOTPRINT_SAMPLES = 64;
+
+/** Size ranges of the `phase` workload; its iterations are cut into three phases of floor(n / 3), the last taking the rest. */
+export const PHASE_SIZE_RANGES: readonly (readonly [number, number])[] = [
+  [16, 256],
+  [8192, 32768],
+  [16, 65536],
+];
+
+export interface SyntheticHooks {
+  /** called after the timed loop, while every slot is still live (e.g. to take a heap map at peak) */
+  readonly atPeak?: () => void;
+}
+
+interface Phase {
+  readonly start: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+function phasesOf(spec: SyntheticSpec): Phase[] {
+  if (spec.workload !== 'phase') return [{ start: 0, min: spec.min, max: spec.max }];
+  const length = Math.floor(spec.iterations / 3);
+  return PHASE_SIZE_RANGES.map(([min, max], index) => ({ start: index * length, min, max }));
+}
+
+function validate(spec: SyntheticSpec): void {
+  const integers = { iterations: spec.iterations, ws: spec.ws, min: spec.min, max: spec.max };
+  for (const [name, value] of Object.entries(integers)) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${spec.workload}: ${name} must be a positive integer, got ${value}`);
+  }
+  if (spec.max < spec.min) throw new RangeError(`${spec.workload}: max (${spec.max}) is below min (${spec.min})`);
+  if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > 0xffff_ffff) {
+    throw new RangeError(`${spec.workload}: seed must be an integer in 0..2^32-1, got ${spec.seed}`);
+  }
+}
+
+function allocationFailed(target: string, spec: SyntheticSpec, size: number, iteration: number): never {
+  throw new Error(
+    `${target}: malloc(${size}) returned 0 at iteration ${iteration} of ${spec.workload} ` +
+      `(ws ${spec.ws}, sizes ${spec.min}..${spec.max}): the target ran out of memory`,
+  );
+}
+
+/**
+ * Runs one synthetic workload (the seeds' bench_random_mixed loop) and times it. The native harness
+ * replays the very same sequence, so the rng call order (slot, then size) must not change.
+ * The final free of every slot is not timed.
+ */
+export function runSynthetic(target: WorkloadTarget, spec: SyntheticSpec, hooks: SyntheticHooks = {}): RunResult {
+  validate(spec);
+  const { iterations, ws } = spec;
+  const phases = phasesOf(spec);
+  const rng = createRng(spec.seed);
+  // Float64Array holds any pointer a target may hand out (JS peers are not bound to u32)
+  const slots = new Float64Array(ws);
+  const batchCount = Math.ceil(iterations / BATCH_ITERATIONS);
+  const batchNs = new Float64Array(batchCount);
+  const sampleEvery = Math.max(1, Math.floor(batchCount / FOOTPRINT_SAMPLES));
+  let peakFootprint = target.footprintBytes();
+  let timedMs = 0;
+
+  let phase = 0;
+  let min = phases[0]!.min;
+  let span = phases[0]!.max - min + 1;
+  let nextPhaseStart = phases.length > 1 ? phases[1]!.start : -1;
+  let i = 0;
+  for (let batch = 0; batch < batchCount; batch++) {
+    const batchEnd = Math.min(i + BATCH_ITERATIONS, iterations);
+    const started = performance.now();
+    for (; i < batchEnd; i++) {
+      if (i === nextPhaseStart) {
+        phase++;
+        min = phases[phase]!.min;
+        span = phases[phase]!.max - min + 1;
+        nextPhaseStart = phase + 1 < phases.length ? phases[phase + 1]!.start : -1;
+      }
+      const slot = rng() % ws;
+      const old = slots[slot]!;
+      if (old !== 0) target.free(old);
+      const size = min + (rng() % span);
+      const ptr = target.malloc(size);
+      if (ptr === 0) allocationFailed(target.name, spec, size, i);
+      target.writeByte(ptr, 0, i & 255);
+      slots[slot] = ptr;
+    }
+    const elapsed = performance.now() - started;
+    batchNs[batch] = elapsed * 1e6;
+    timedMs += elapsed;
+    if (batch % sampleEvery === 0) peakFootprint = Math.max(peakFootprint, target.footprintBytes());
+  }
+  peakFootprint = Math.max(peakFootprint, target.footprintBytes());
+  hooks.atPeak?.();
+  for (let slot = 0; slot < ws; slot++) if (slots[slot] !== 0) target.free(slots[slot]!);
+
+  const seconds = timedMs / 1000;
+  // a partial last batch is timed but left out of the distribution, as in the native harness
+  const fullBatches = Math.floor(iterations / BATCH_ITERATIONS);
+  const distribution = fullBatches > 0 ? batchNs.subarray(0, fullBatches) : batchNs;
+  const [p50, p99, max] = percentiles(distribution, [50, 99, 100]) as [number, number, number];
+  return {
+    target: target.name,
+    workload: spec.workload,
+    ops: iterations,
+    seconds,
+    opsPerSec: iterations / seconds,
+    footprintBytes: peakFootprint,
+    batchNs: { p50, p99, max },
+  };
+}
