@@ -9,12 +9,11 @@ import type { RunResult, SyntheticSpec } from '../workloads/types.ts';
 import { targetFactory, type BuiltTarget } from './build-target.ts';
 import { loadPreparedReplay, type PreparedReplay } from './prepared-trace.ts';
 import type { ChildMessage, ChildReport, ChildRequest, ReplayStats } from './protocol.ts';
-import { playTracePrefix } from './warmup-replay.ts';
+import { playTraceKeepingLeaks } from './heap-at-end.ts';
 import { replayWorkloadName } from './workload-name.ts';
 
 /** a tenth of the timed run is enough for the JIT to settle on the hot paths */
 const WARMUP_FRACTION = 0.1;
-const WARMUP_MAX_EVENTS = 100_000;
 /** the report draws a few hundred points per series; more only makes the message heavy */
 const SERIES_MAX_POINTS = 512;
 
@@ -44,19 +43,25 @@ function downsampled(series: ReplayStats['series']): ReplayStats['series'] {
   };
 }
 
+/**
+ * replayTrace samples the footprint inside its timed loop, and a hakmem stats() costs tens of
+ * microseconds, so the timed pass samples once (at the end) and the series and peak footprint
+ * come from a full-sampling pass before it, which doubles as the warm-up.
+ */
 async function runReplayRequest(request: ChildRequest, spec: PreparedReplay, build: () => BuiltTarget): Promise<ChildReport> {
   const { replayTrace } = await import('../trace/index.ts');
   const trace = await loadPreparedReplay(spec);
+  const sampled = replayTrace(build().target, trace);
   let map: HeapMap | undefined;
-  if (request.warmup || request.heapMap) {
-    const warm = build();
-    const wantMap = request.heapMap && warm.heapMap !== undefined;
-    // for a heap map the warm-up plays the whole trace: a fresh instance would end in the same state
-    const events = wantMap ? trace.eventCount : Math.min(WARMUP_MAX_EVENTS, Math.ceil(trace.eventCount * WARMUP_FRACTION));
-    playTracePrefix(warm.target, trace, events);
-    if (wantMap) map = warm.heapMap!();
+  if (request.heapMap) {
+    const { target, heapMap } = build();
+    if (heapMap) {
+      playTraceKeepingLeaks(target, trace);
+      map = heapMap();
+    }
   }
-  const replay = replayTrace(build().target, trace);
+  const timed = replayTrace(build().target, trace, { samples: 1 });
+  const replay = { ...sampled, seconds: timed.seconds, opsPerSec: timed.opsPerSec, batchNs: timed.batchNs };
   const result: RunResult = {
     target: request.target,
     workload: replayWorkloadName(spec.file),

@@ -2,7 +2,7 @@ import type { HeapMap } from '../../contracts/src/api.ts';
 import { nativeAvailability, runNative } from '../native/index.ts';
 import type { ReportData, TargetResult, TimeSeries } from '../report/types.ts';
 import type { RunResult, RunSpec, SyntheticSpec } from '../workloads/types.ts';
-import { prepareReplay, type PreparedReplay } from './prepared-trace.ts';
+import { prepareReplay, type PreparedReplay, type TraceCounts } from './prepared-trace.ts';
 import { describeMachine } from './machine.ts';
 import { SILENT_PROGRESS, type Progress } from './progress.ts';
 import type { ReplayStats } from './protocol.ts';
@@ -42,9 +42,18 @@ export interface Cell {
   skipped?: string;
 }
 
+/** A replayed trace as the parent parsed it. */
+export interface TraceSummary {
+  readonly workload: string;
+  readonly file: string;
+  readonly events: number;
+  readonly counts: TraceCounts;
+}
+
 export interface ExperimentOutcome {
   readonly data: ReportData;
   readonly cells: readonly Cell[];
+  readonly traces: readonly TraceSummary[];
 }
 
 /** Labels that tell repeated targets apart: `js-gc`, `js-gc#2`. */
@@ -94,8 +103,10 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
   }
 
   const slots: Slot[] = [];
+  const traces: TraceSummary[] = [];
   for (const workload of options.workloads) {
     const spec = workload.kind === 'replay' ? await prepareReplay(workload) : workload;
+    if (spec.kind === 'replay') traces.push({ workload: workloadName(spec), file: spec.file, events: spec.events, counts: spec.counts });
     options.targets.forEach((name, index) => {
       const cell: Cell = { target: labels[index]!, workload: workloadName(spec), runs: [] };
       const reason = unavailable.get(name);
@@ -157,7 +168,7 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
     series,
     heapMaps,
   };
-  return { data, cells };
+  return { data, cells, traces };
 }
 
 /** Runs the experiment and returns what the HTML report draws. */

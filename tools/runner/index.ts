@@ -1,5 +1,6 @@
 export { runExperiment, runExperimentWithDetails, targetLabels, DEFAULT_ROUNDS } from './experiment.ts';
-export type { Cell, ExperimentOptions, ExperimentOutcome, RunRecord } from './experiment.ts';
+export type { Cell, ExperimentOptions, ExperimentOutcome, RunRecord, TraceSummary } from './experiment.ts';
+export type { TraceCounts } from './prepared-trace.ts';
 export { createProgress, progressModeFor, SILENT_PROGRESS } from './progress.ts';
 export type { Progress, ProgressMode } from './progress.ts';
 export type { ReplayStats } from './protocol.ts';

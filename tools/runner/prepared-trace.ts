@@ -11,6 +11,7 @@ export type TraceCounts = Omit<ParsedTrace, keyof TraceEvents>;
  */
 export interface PreparedReplay extends ReplaySpec {
   readonly binaryFile: string;
+  readonly events: number;
   readonly counts: TraceCounts;
 }
 
@@ -19,7 +20,7 @@ export async function prepareReplay(spec: ReplaySpec): Promise<PreparedReplay> {
   const trace = parseMtrace(readFileSync(spec.file));
   const { allocs, frees, reallocs, unknownFrees, truncatedLines, peakLiveBytes, peakLiveBlocks, liveAtEndBlocks, liveAtEndBytes } = trace;
   const counts = { allocs, frees, reallocs, unknownFrees, truncatedLines, peakLiveBytes, peakLiveBlocks, liveAtEndBlocks, liveAtEndBytes };
-  return { ...spec, binaryFile: writeTraceBinaryCached(spec.file), counts };
+  return { ...spec, binaryFile: writeTraceBinaryCached(spec.file), events: trace.eventCount, counts };
 }
 
 /** The parsed trace again, from the binary form and the counts. */

@@ -7,7 +7,10 @@ export interface ChildRequest {
   /** a hakmem preset or variant file, or a JS peer (native targets never reach a child) */
   readonly target: string;
   readonly run: SyntheticSpec | PreparedReplay;
-  /** run a smaller untimed pass on a throwaway instance first, so the timed run meets optimised code */
+  /**
+   * synthetic runs: a smaller untimed pass on a throwaway instance first, so the timed run meets
+   * optimised code (a replay always plays a sampled pass before its timed one)
+   */
   readonly warmup: boolean;
   /** send back the heap map at peak (hakmem variants only) */
   readonly heapMap: boolean;

@@ -1,5 +1,7 @@
-import { resolveSlabBlock } from '@hakmem/contracts';
+import { SLAB_CARVED, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_WORDS, resolveSlabBlock } from '@hakmem/contracts';
 import type { BlockClassifier, HeapBackend, HeapLayout, SizeClassTable } from '@hakmem/contracts';
+
+const SLAB_OFFSET_MASK = (1 << SLAB_SHIFT) - 1;
 
 /**
  * No header: a freed block's class is in its slab's tag (pointer >>> 16 indexes the slab table), and
@@ -11,6 +13,11 @@ export class SegmentClassifier implements BlockClassifier {
   readonly headerBytes = 0;
   private readonly i32: Int32Array;
   private readonly layout: HeapLayout;
+  private readonly metaBytes: number;
+  private readonly heapBytes: number;
+  private readonly slabTable: number;
+  private readonly strides: Int32Array;
+  private readonly inverseStrides: Float64Array;
 
   constructor(
     backend: HeapBackend,
@@ -19,17 +26,36 @@ export class SegmentClassifier implements BlockClassifier {
   ) {
     this.i32 = backend.i32;
     this.layout = backend.layout;
+    this.metaBytes = backend.layout.metaBytes;
+    this.heapBytes = backend.layout.heapBytes;
+    this.slabTable = backend.layout.slabTableWord;
+    this.strides = small.strides;
+    this.inverseStrides = small.inverseStrides;
   }
 
   /** @hotpath */
   stamp(): void {}
 
-  /** @hotpath */
+  /**
+   * The common case (a valid small block) inline, from fields cached at construction; anything else
+   * goes to the full lookup, which also says precisely what is wrong.
+   * @hotpath
+   */
   resolve(ptr: number): number {
+    if ((ptr >>> 0) === ptr && ptr >= this.metaBytes && ptr < this.heapBytes) {
+      const meta = this.slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS;
+      const tag = this.i32[meta];
+      if (tag >>> 24 === SLAB_KIND_SMALL) {
+        const cls = tag & 255;
+        const offset = ptr & SLAB_OFFSET_MASK;
+        const index = Math.round(offset * this.inverseStrides[cls]);
+        if (index * this.strides[cls] === offset && index < this.i32[meta + SLAB_CARVED]) return cls;
+      }
+    }
     return resolveSlabBlock(this.i32, this.layout, this.small, this.mid, ptr);
   }
 
   peek(ptr: number): number {
-    return resolveSlabBlock(this.i32, this.layout, this.small, this.mid, ptr);
+    return this.resolve(ptr);
   }
 }

@@ -2,16 +2,15 @@ import type { ParsedTrace } from '../trace/index.ts';
 import { TRACE_OP_FREE, TRACE_OP_MALLOC, type WorkloadTarget } from '../workloads/types.ts';
 
 function outOfMemory(target: string, event: number, size: number): never {
-  throw new Error(`${target}: returned 0 (out of memory) for ${size} bytes at event ${event} of the warm-up replay`);
+  throw new Error(`${target}: returned 0 (out of memory) for ${size} bytes at event ${event} of the trace`);
 }
 
 /**
- * Plays the first `eventCount` events of a trace, untimed and without the final free: a warm-up on a
- * throwaway instance, which also leaves the heap as the traced program left it (for the heap map;
- * replayTrace frees every block before it returns).
+ * Plays every event of a trace, untimed and without the final free, so the heap is left as the traced
+ * program left it (for the heap map; replayTrace frees every block before it returns).
  */
-export function playTracePrefix(target: WorkloadTarget, trace: ParsedTrace, eventCount: number): void {
-  const { ops, slots, sizes } = trace;
+export function playTraceKeepingLeaks(target: WorkloadTarget, trace: ParsedTrace): void {
+  const { ops, slots, sizes, eventCount } = trace;
   const live = new Float64Array(trace.slotCount);
   for (let i = 0; i < eventCount; i++) {
     const slot = slots[i]!;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../tools/cli/main.ts';
+import type { Io } from '../../tools/cli/io.ts';
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('hakmem command line', () => {
+  it.each([
+    [['bench'], /bench needs a WORKLOAD \(random_mixed, mid, large, whale, phase\)/],
+    [['bench', 'tiny', '--variant', 'js-gc'], /unknown workload "tiny"/],
+    [['bench', 'mid'], /needs at least one --variant/],
+    [['bench', 'mid', '--variant', 'js-gc', '--ws', '0'], /--ws expects a positive integer, got "0"/],
+    [['bench', 'mid', '--variant', 'js-gc', '--iterations', '1e6'], /--iterations expects a positive integer, got "1e6"/],
+    [['bench', 'mid', '--variant', 'js-gc', '--seed', '-1'], /--seed expects an integer from 0 to 4294967295, got "-1"/],
+    [['bench', 'mid', '--variant', 'js-gc', '--rounds', '1'], /--rounds expects an integer of at least 2 \(an interval needs two runs per target\), got "1"/],
+    [['bench', 'mid', '--variant', 'js-gc', '--min', '100', '--max', '10'], /--min \(100\) must not exceed --max \(10\)/],
+    [['bench', 'mid', '--variant', 'nope'], /--variant "nope" is neither a preset \(hakmem.*\), a peer \(thi\.ng, js-gc\)/],
+    [['bench', 'mid', '--variant', 'native:dlmalloc'], /unknown native allocator/],
+    [['bench', 'mid', '--variant', 'js-gc', '--wat'], /unknown flag --wat for "hakmem bench"/],
+    [['bench', 'mid', '--variant', 'js-gc', '--json=yes'], /--json takes no value/],
+    [['bench', 'mid', '--variant', 'js-gc', '--ws', '4', '--ws', '5'], /--ws was given twice/],
+    [['replay'], /replay needs at least one mtrace FILE/],
+    [['replay', '/no/such.mtrace'], /trace file "\/no\/such\.mtrace" does not exist/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('rejects %j with a clear message and exit code 2', async (argv, message) => {
+    const { code, stderr, stdout } = await run(...argv);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe('');
+  });
+
+  it.each(['bench', 'replay', 'experiment'])('prints help for %s', async (command) => {
+    const { code, stdout } = await run(command, '--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain(`usage: hakmem ${command}`);
+  });
+
+  it('prints only JSON on stdout with --json', async () => {
+    const { code, stdout } = await run('bench', 'random_mixed', '--variant', 'native:glibc', '--variant', 'native:glibc', '--iterations', '20000', '--rounds', '2', '--json');
+    expect(code).toBe(0);
+    const document = JSON.parse(stdout);
+    expect(document.targets.map((t: { variant: string }) => t.variant)).toEqual(['native:glibc', 'native:glibc#2']);
+    expect(document.targets[0]).toMatchObject({ workload: 'random_mixed' });
+    expect(document.targets[0].runs).toHaveLength(2);
+    expect(document.targets[0].opsPerSec).toBeGreaterThan(0);
+    expect(document.comparisons).toHaveLength(1);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { runExperimentWithDetails, targetLabels } from '../../tools/runner/index.ts';
+import { syntheticSpec } from '../../tools/workloads/index.ts';
+
+describe('runExperiment', () => {
+  // Ten child processes of a quick workload; the A/A verdict is statistical: a 95% interval misses
+  // for identical targets about one time in twenty, so an occasional failure here is expected noise.
+  it('runs each run in its own process and finds no clear difference between a target and itself', async () => {
+    const { data, cells } = await runExperimentWithDetails({
+      targets: ['js-gc', 'js-gc'],
+      workloads: [syntheticSpec('random_mixed', { iterations: 5000, ws: 64 })],
+      rounds: 5,
+    });
+    const pids = cells.flatMap((cell) => cell.runs.map((run) => run.pid));
+    expect(pids).toHaveLength(10);
+    expect(new Set(pids).size).toBe(10);
+    expect(pids).not.toContain(process.pid);
+
+    expect(data.results.map((result) => result.target)).toEqual(['js-gc', 'js-gc#2']);
+    expect(data.results.every((result) => result.runs.length === 5 && result.medianOpsPerSec > 0)).toBe(true);
+    expect(data.comparisons).toHaveLength(1);
+    expect(data.comparisons[0]).toMatchObject({ baseline: 'js-gc', candidate: 'js-gc#2', verdict: 'no clear difference' });
+  }, 60_000);
+
+  it('skips a target whose run fails, once, with the reason', async () => {
+    const notes: string[] = [];
+    const progress = { start() {}, runStarting() {}, roundDone() {}, finish() {}, note: (line: string) => void notes.push(line) };
+    const { data } = await runExperimentWithDetails({
+      targets: ['thi.ng'],
+      progress,
+      // a seed beyond 32 bits makes the child's run fail before it starts
+      workloads: [{ kind: 'synthetic', workload: 'random_mixed', iterations: 10, ws: 4, min: 16, max: 64, seed: 2 ** 33 }],
+      rounds: 2,
+    });
+    const thing = data.results.find((result) => result.target === 'thi.ng')!;
+    expect(thing.skipped).toMatch(/thi\.ng on random_mixed skipped: .*seed must be an integer/);
+    expect(thing.runs).toHaveLength(0);
+    expect(notes).toEqual([thing.skipped]);
+  }, 30_000);
+
+  it('labels repeated targets apart', () => {
+    expect(targetLabels(['a', 'b', 'a', 'a'])).toEqual(['a', 'b', 'a#2', 'a#3']);
+  });
+
+  it('refuses fewer than two rounds', async () => {
+    await expect(runExperimentWithDetails({ targets: ['js-gc'], workloads: [syntheticSpec('mid')], rounds: 1 })).rejects.toThrow(/at least 2/);
+  });
+});

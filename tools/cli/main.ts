@@ -1,0 +1,38 @@
+import { BENCH_USAGE, benchCommand } from './bench.ts';
+import { experimentCommand } from './experiment.ts';
+import { UsageError } from './flags.ts';
+import { PROCESS_IO, type Io } from './io.ts';
+import { replayCommand } from './replay.ts';
+
+const USAGE = `usage: hakmem COMMAND [options]
+
+  bench WORKLOAD    one synthetic workload, variants compared A/B
+  replay FILE...    replay mtrace files, variants ranked by time and footprint
+  experiment        the default experiment and its HTML report (what npm start runs)
+
+hakmem COMMAND --help tells more.
+
+${BENCH_USAGE}`;
+
+const COMMANDS: Record<string, (args: readonly string[], io: Io) => Promise<number>> = {
+  bench: benchCommand,
+  replay: replayCommand,
+  experiment: experimentCommand,
+};
+
+/** Runs the hakmem command line; returns the exit code (2 for a usage mistake, 1 for a failure). */
+export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === 'help') {
+      io.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command "${command}" (expected ${Object.keys(COMMANDS).join(', ')}; see hakmem --help)`);
+    return await run(args, io);
+  } catch (error) {
+    io.stderr.write(`hakmem: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}

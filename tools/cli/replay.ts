@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_ROUNDS, replayWorkloadName, type Cell, type ExperimentOutcome } from '../runner/index.ts';
+import { median } from '../stats/index.ts';
+import type { ReplaySpec } from '../workloads/types.ts';
+import { ROUNDS_FLAG } from './bench.ts';
+import { parseArgs, UsageError, type FlagSpec } from './flags.ts';
+import type { Io } from './io.ts';
+import { measure, writeReportFile } from './measure.ts';
+import { workloadSections } from './sections.ts';
+import { checkTargets, everyAvailableTarget } from './targets.ts';
+
+const REPLAY_FLAGS: Record<string, FlagSpec> = {
+  variant: { type: 'string', multiple: true },
+  rounds: ROUNDS_FLAG,
+  timeout: { type: 'count' },
+  json: { type: 'boolean' },
+  report: { type: 'string' },
+  progress: { type: 'boolean' },
+  help: { type: 'boolean' },
+};
+
+export const REPLAY_USAGE = `usage: hakmem replay FILE... [--variant NAME_OR_FILE ...] [options]
+
+Replays glibc mtrace files (plain or .gz) on each variant, every run in its own process, and ranks
+the variants by time and by peak footprint, with 95% intervals.
+
+  FILE              an mtrace file, e.g. ../shared/traces/bc-series.mtrace.gz
+  --variant V       as for bench; without it: every preset, both peers and every native
+                    allocator installed here
+  --rounds R        interleaved rounds, at least 2 (default ${DEFAULT_ROUNDS})
+  --timeout S       stop a run after S seconds and skip that variant on that trace
+  --json            print one JSON document on stdout instead of tables
+  --report FILE     also write the HTML report
+  --progress        draw the progress bar even when stderr is not a terminal
+`;
+
+/** What --json tells per target and trace: the median run's replay figures, timing as medians. */
+function replayJson(outcome: ExperimentOutcome, cell: Cell) {
+  const result = outcome.data.results.find((r) => r.target === cell.target && r.workload === cell.workload)!;
+  if (cell.skipped !== undefined) return { variant: cell.target, workload: cell.workload, skipped: cell.skipped };
+  const trace = outcome.traces.find((t) => t.workload === cell.workload)!;
+  const replays = cell.runs.flatMap((run) => (run.replay ? [run.replay] : []));
+  return {
+    variant: cell.target,
+    workload: cell.workload,
+    events: trace.events,
+    allocs: trace.counts.allocs,
+    frees: trace.counts.frees,
+    reallocs: trace.counts.reallocs,
+    unknownFrees: trace.counts.unknownFrees,
+    peakLiveBytes: trace.counts.peakLiveBytes,
+    footprintBytes: result.footprintBytes,
+    seconds: result.medianSeconds,
+    opsPerSec: result.medianOpsPerSec,
+    heldAfterFreeBytes: replays.length > 0 ? median(replays.map((replay) => replay.heldAfterFreeBytes)) : null,
+    series: replays[0]?.series ?? null,
+    runs: cell.runs.map((run) => run.result),
+  };
+}
+
+export async function replayCommand(args: readonly string[], io: Io): Promise<number> {
+  const { flags, positionals } = parseArgs(args, REPLAY_FLAGS, 'replay');
+  if (flags.help) {
+    io.stdout.write(REPLAY_USAGE);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('hakmem replay needs at least one mtrace FILE');
+  const missing = positionals.find((file) => !existsSync(file));
+  if (missing !== undefined) throw new UsageError(`trace file "${missing}" does not exist`);
+  const workloads: ReplaySpec[] = positionals.map((file) => ({ kind: 'replay', file: resolve(file) }));
+  const variants = flags.variant as string[] | undefined;
+  const targets = variants ? checkTargets(variants) : everyAvailableTarget();
+
+  const outcome = await measure(
+    {
+      targets,
+      workloads,
+      rounds: (flags.rounds as number | undefined) ?? DEFAULT_ROUNDS,
+      runTimeoutSeconds: flags.timeout as number | undefined,
+      title: `hakmem replay ${positionals.map(replayWorkloadName).join(', ')}`,
+    },
+    Boolean(flags.progress),
+    io,
+  );
+  if (flags.json) {
+    const perTarget = outcome.cells.map((cell) => replayJson(outcome, cell));
+    io.stdout.write(`${JSON.stringify({ machine: outcome.data.machine, targets: perTarget, comparisons: outcome.data.comparisons }, null, 2)}\n`);
+  } else {
+    const names = new Set(workloads.map((workload) => replayWorkloadName(workload.file)));
+    io.stdout.write(`${workloadSections(outcome, names)}\n`);
+  }
+  if (flags.report !== undefined) await writeReportFile(outcome.data, flags.report as string, io);
+  return 0;
+}

@@ -1,0 +1,55 @@
+import type { Comparison, TargetResult } from '../report/types.ts';
+import { bootstrapMedianCi, median } from '../stats/index.ts';
+import { formatBytes, formatCount, formatNs, formatRatio, table } from './format.ts';
+
+/** Throughput, its interval, footprint and batch latencies, one row per target. */
+export function throughputTable(results: readonly TargetResult[]): string {
+  const rows = results.map((result) => {
+    if (result.skipped !== undefined) return [result.target, 'skipped', '', '', '', '', ''];
+    const runs = result.runs;
+    return [
+      result.target,
+      formatCount(result.medianOpsPerSec),
+      `${formatCount(result.opsCiLow)} .. ${formatCount(result.opsCiHigh)}`,
+      formatBytes(result.footprintBytes),
+      formatNs(median(runs.map((run) => run.batchNs.p50))),
+      formatNs(median(runs.map((run) => run.batchNs.p99))),
+      formatNs(median(runs.map((run) => run.batchNs.max))),
+    ];
+  });
+  return table(['target', 'ops/sec (median)', '95% CI', 'footprint', 'batch p50', 'batch p99', 'batch max'], rows);
+}
+
+export function comparisonTable(comparisons: readonly Comparison[]): string {
+  if (comparisons.length === 0) return '';
+  const rows = comparisons.map((c) => [c.candidate, formatRatio(c.ratio), `${formatRatio(c.ciLow)} .. ${formatRatio(c.ciHigh)}`, c.verdict]);
+  return `throughput against ${comparisons[0]!.baseline} (ratio of medians, > 1 is faster)\n` +
+    table(['candidate', 'ratio', '95% CI', 'verdict'], rows);
+}
+
+/** Targets ranked by replay time (fastest first), with the interval of the median time. */
+export function timeRankTable(results: readonly TargetResult[]): string {
+  const measured = results.filter((result) => result.skipped === undefined);
+  const ranked = [...measured].sort((a, b) => a.medianSeconds - b.medianSeconds);
+  const rows = ranked.map((result, index) => {
+    const ci = bootstrapMedianCi(result.runs.map((run) => run.seconds * 1000));
+    return [`${index + 1}. ${result.target}`, `${(result.medianSeconds * 1000).toFixed(1)} ms`, `${ci.low.toFixed(1)} .. ${ci.high.toFixed(1)} ms`, formatCount(result.medianOpsPerSec)];
+  });
+  return table(['by time', 'median', '95% CI', 'events/sec'], rows);
+}
+
+/** Targets ranked by peak footprint (smallest first), with the interval of the median footprint. */
+export function footprintRankTable(results: readonly TargetResult[], heldAfterFree: ReadonlyMap<string, number>): string {
+  const measured = results.filter((result) => result.skipped === undefined);
+  const ranked = [...measured].sort((a, b) => a.footprintBytes - b.footprintBytes);
+  const rows = ranked.map((result, index) => {
+    const ci = bootstrapMedianCi(result.runs.map((run) => run.footprintBytes));
+    const held = heldAfterFree.get(result.target);
+    return [`${index + 1}. ${result.target}`, formatBytes(result.footprintBytes), `${formatBytes(ci.low)} .. ${formatBytes(ci.high)}`, held === undefined ? '-' : formatBytes(held)];
+  });
+  return table(['by footprint', 'peak', '95% CI', 'held after free'], rows);
+}
+
+export function skippedLines(results: readonly TargetResult[]): string[] {
+  return results.flatMap((result) => (result.skipped !== undefined ? [`  ${result.skipped}`] : []));
+}
