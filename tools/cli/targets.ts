@@ -13,10 +13,11 @@ export function checkTargets(names: readonly string[]): string[] {
       if (NATIVE_ALLOCATORS.some((allocator) => allocator.name === kind.allocator)) return name;
       throw new UsageError(`--variant "${name}": unknown native allocator (expected one of ${NATIVE_TARGETS.join(', ')})`);
     }
-    if (kind.kind === 'peer' || PRESET_NAMES.includes(name)) return name;
+    if (kind.kind === 'peer' || kind.kind === 'yardstick' || PRESET_NAMES.includes(name)) return name;
     if (existsSync(name)) return resolve(name);
     throw new UsageError(
       `--variant "${name}" is neither a preset (${PRESET_NAMES.join(', ')}), a peer (${PEER_TARGETS.join(', ')}), ` +
+        `the yardstick (fused), ` +
         `native:NAME (${NATIVE_ALLOCATORS.map((allocator) => allocator.name).join(', ')}) nor an existing variant file`,
     );
   });

@@ -22,6 +22,10 @@ export async function targetFactory(name: string): Promise<() => BuiltTarget> {
       const { createPeer } = await import('../peers/index.ts');
       return () => ({ target: createPeer(kind.peer) });
     }
+    case 'yardstick': {
+      const { FusedTarget } = await import('../yardstick/fused.ts');
+      return () => ({ target: new FusedTarget() });
+    }
     case 'hakmem': {
       const { createAllocator } = await import('../../composition/src/index.ts');
       return () => {

@@ -1,4 +1,4 @@
-import { createRng } from '../../contracts/src/prng.ts';
+import { createRng, modU32 } from '../../contracts/src/prng.ts';
 import { percentiles } from '../stats/summary.ts';
 import type { RunResult, SyntheticSpec, WorkloadTarget } from './types.ts';
 
@@ -59,8 +59,8 @@ export function runSynthetic(target: WorkloadTarget, spec: SyntheticSpec, hooks:
   const { iterations, ws } = spec;
   const phases = phasesOf(spec);
   const rng = createRng(spec.seed);
-  // Float64Array holds any pointer a target may hand out (JS peers are not bound to u32)
-  const slots = new Float64Array(ws);
+  // Pointers are u32 offsets (handles, for js-gc): a Uint32Array keeps them small integers, never doubles
+  const slots = new Uint32Array(ws);
   const batchCount = Math.ceil(iterations / BATCH_ITERATIONS);
   const batchNs = new Float64Array(batchCount);
   const sampleEvery = Math.max(1, Math.floor(batchCount / FOOTPRINT_SAMPLES));
@@ -82,10 +82,10 @@ export function runSynthetic(target: WorkloadTarget, spec: SyntheticSpec, hooks:
         span = phases[phase]!.max - min + 1;
         nextPhaseStart = phase + 1 < phases.length ? phases[phase + 1]!.start : -1;
       }
-      const slot = rng() % ws;
+      const slot = modU32(rng(), ws);
       const old = slots[slot]!;
       if (old !== 0) target.free(old);
-      const size = min + (rng() % span);
+      const size = min + modU32(rng(), span);
       const ptr = target.malloc(size);
       if (ptr === 0) allocationFailed(target.name, spec, size, i);
       target.writeByte(ptr, 0, i & 255);

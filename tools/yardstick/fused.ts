@@ -9,7 +9,8 @@ const LIST_CAPACITY = 256;
 /**
  * The yardstick: the same size classes, slab geometry, refill count, list capacity and free-time checks
  * as the `hakmem` preset's small tier, hand-fused into one class with no DI and no box boundaries.
- * It serves 0-8 KiB only (enough for random_mixed). A composed variant is reported as a ratio to it.
+ * It serves 0-8 KiB only (enough for random_mixed). A composed variant is reported as a ratio to it:
+ * `hakmem bench random_mixed --variant hakmem --variant fused`.
  */
 export class FusedSmallAllocator {
   readonly u8: Uint8Array;
@@ -73,6 +74,15 @@ export class FusedSmallAllocator {
     if (++this.counts[cls] > LIST_CAPACITY) this.spill(cls);
   }
 
+  usableSize(ptr: number): number {
+    return this.strides[this.meta[(ptr >>> SLAB_SHIFT) * META_WORDS] - 1];
+  }
+
+  /** slabs handed out so far: the yardstick never returns one */
+  carvedBytes(): number {
+    return this.nextSlab * SLAB_BYTES;
+  }
+
   private refill(cls: number): number {
     let first = 0;
     let last = 0;
@@ -126,5 +136,34 @@ export class FusedSmallAllocator {
       if (this.active[cls] !== block >>> SLAB_SHIFT) this.partial[cls] = block >>> SLAB_SHIFT;
     }
     this.counts[cls] -= give;
+  }
+}
+
+/** The yardstick as a workload target, wrapped the same way a hakmem variant is (one call layer). */
+export class FusedTarget {
+  readonly name = 'fused';
+  private readonly alloc = new FusedSmallAllocator();
+
+  malloc(size: number): number {
+    return this.alloc.malloc(size);
+  }
+
+  free(ptr: number): void {
+    this.alloc.free(ptr);
+  }
+
+  realloc(ptr: number, size: number): number {
+    const moved = this.alloc.malloc(size);
+    this.alloc.u8.copyWithin(moved, ptr, ptr + Math.min(size, this.alloc.usableSize(ptr)));
+    this.alloc.free(ptr);
+    return moved;
+  }
+
+  writeByte(ptr: number, offset: number, value: number): void {
+    this.alloc.u8[ptr + offset] = value;
+  }
+
+  footprintBytes(): number {
+    return this.alloc.carvedBytes();
   }
 }

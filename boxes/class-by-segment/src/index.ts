@@ -34,7 +34,7 @@ export class SegmentClassifier implements BlockClassifier {
   }
 
   /** @hotpath */
-  stamp(): void {}
+  stamp(_ptr: number, _tierClass: number): void {}
 
   /**
    * The common case (a valid small block) inline, from fields cached at construction; anything else

@@ -24,7 +24,7 @@ export class CheckedClassifier implements BlockClassifier {
   }
 
   /** @hotpath */
-  stamp(ptr: number): void {
+  stamp(ptr: number, _tierClass: number): void {
     this.live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
   }
 

@@ -4,7 +4,7 @@ import {
   throwBadSize, throwDoubleFree, throwOutOfMemory,
 } from '@hakmem/contracts';
 import type {
-  BlockClassifier, FrontGate, HeapBackend, L25Tier, RefillEngine, RunTier, SizeClassTable, ThreadFreelist,
+  BlockClassifier, CacheHolder, FrontGate, HeapBackend, L25Tier, RefillEngine, RunTier, SizeClassTable, ThreadFreelist,
 } from '@hakmem/contracts';
 
 export interface FrontGateOptions {
@@ -29,6 +29,7 @@ export class FrontGateBox implements FrontGate {
   private readonly smallRefill: RefillEngine;
   private readonly maxSize: number;
   private readonly throwOnOom: boolean;
+  private reclaiming = false;
 
   constructor(
     private readonly backend: HeapBackend,
@@ -37,6 +38,8 @@ export class FrontGateBox implements FrontGate {
     private readonly mid: SlabTier,
     private readonly l25: L25Tier,
     private readonly whale: RunTier,
+    /** asked, in order, to give their free memory back before malloc reports out of memory */
+    private readonly caches: readonly CacheHolder[],
     options: FrontGateOptions,
   ) {
     this.smallLookup = small.classes.lookup;
@@ -53,7 +56,7 @@ export class FrontGateBox implements FrontGate {
       let block = this.smallFreelist.pop(cls);
       if (block === 0) {
         block = this.smallRefill.refill(cls);
-        if (block === 0) return this.outOfMemory(size);
+        if (block === 0) return this.retryAfterReclaim(size, 0);
       }
       this.classifier.stamp(block, cls);
       return block;
@@ -63,11 +66,11 @@ export class FrontGateBox implements FrontGate {
 
   /** @hotpath */
   free(ptr: number): void {
-    if (ptr === 0) return;
-    const cls = this.classifier.resolve(ptr);
-    if (cls >= 0 && cls < MID_CLASS_BASE) this.smallFreelist.push(cls, ptr);
-    else if (cls >= MID_CLASS_BASE) this.mid.freelist.push(cls - MID_CLASS_BASE, ptr);
-    else this.freeRun(ptr);
+    if (ptr !== 0) {
+      const cls = this.classifier.resolve(ptr);
+      if (cls >= 0 && cls < MID_CLASS_BASE) this.smallFreelist.push(cls, ptr);
+      else this.freeLarger(ptr, cls);
+    }
   }
 
   alignedAlloc(alignment: number, size: number): number {
@@ -86,7 +89,7 @@ export class FrontGateBox implements FrontGate {
       }
     }
     const run = this.l25.allocAligned(size, Math.max(alignment, PAGE_BYTES));
-    return run === 0 ? this.outOfMemory(size) : run;
+    return run === 0 ? this.retryAfterReclaim(size, alignment) : run;
   }
 
   usableSize(ptr: number): number {
@@ -111,21 +114,23 @@ export class FrontGateBox implements FrontGate {
       return this.mallocClass(this.mid, cls, size);
     }
     const run = size <= L25_MAX ? this.l25.malloc(size) : this.whale.malloc(size);
-    return run === 0 ? this.outOfMemory(size) : run;
+    return run === 0 ? this.retryAfterReclaim(size, 0) : run;
   }
 
   private mallocClass(tier: SlabTier, cls: number, size: number): number {
     let block = tier.freelist.pop(cls);
     if (block === 0) {
       block = tier.refill.refill(cls);
-      if (block === 0) return this.outOfMemory(size);
+      if (block === 0) return this.retryAfterReclaim(size, 0);
     }
     this.classifier.stamp(block, cls);
     return block;
   }
 
-  private freeRun(ptr: number): void {
-    this.runTierOf(ptr).free(ptr);
+  /** Out of line, so the hot free inlines one freelist push, not two. */
+  private freeLarger(ptr: number, cls: number): void {
+    if (cls >= MID_CLASS_BASE) this.mid.freelist.push(cls - MID_CLASS_BASE, ptr);
+    else this.runTierOf(ptr).free(ptr);
   }
 
   /** The tier that owns the page run starting at ptr; throws for anything that is not a live run. */
@@ -134,9 +139,26 @@ export class FrontGateBox implements FrontGate {
     if ((ptr & (PAGE_BYTES - 1)) === 0) {
       if (kind === PAGE_RUN_L25 || kind === PAGE_RUN_PLAIN) return this.l25;
       if (kind === PAGE_RUN_WHALE) return this.whale;
-      if (kind === PAGE_CACHED || kind === PAGE_FREE_HEAD || kind === PAGE_FREE_TAIL) throwDoubleFree(ptr);
+      // A freed run merged into a free neighbour has lost its own tag: the free list still knows it.
+      if (kind === PAGE_CACHED || kind === PAGE_FREE_HEAD || kind === PAGE_FREE_TAIL || this.backend.isFree(ptr)) throwDoubleFree(ptr);
     }
     return throwBadPointer(ptr, 'no block starts there (an interior pointer, or never allocated)');
+  }
+
+  /**
+   * Memory ran out: every cache gives its free memory back (thread lists to their chunks, empty chunks
+   * and cached spans to the page heap, where they coalesce) and the request is tried once more.
+   */
+  private retryAfterReclaim(size: number, alignment: number): number {
+    let released = 0;
+    for (const cache of this.caches) released += cache.releaseCached();
+    if (released === 0 || this.reclaiming) return this.outOfMemory(size);
+    this.reclaiming = true;
+    try {
+      return alignment === 0 ? this.malloc(size) : this.alignedAlloc(alignment, size);
+    } finally {
+      this.reclaiming = false;
+    }
   }
 
   private outOfMemory(size: number): number {

@@ -9,6 +9,8 @@ export interface ArrayBufferHeapOptions {
   readonly bytes: number;
   /** a SharedArrayBuffer makes the heap shareable with worker threads */
   readonly shared?: boolean;
+  /** attach to a heap another thread built in this SharedArrayBuffer (nothing is initialised) */
+  readonly attach?: SharedArrayBuffer;
 }
 
 /**
@@ -23,11 +25,12 @@ export class ArrayBufferHeap implements HeapBackend {
   private readonly pages: PageHeap;
 
   constructor(options: ArrayBufferHeapOptions) {
-    this.layout = computeLayout(options.bytes);
-    this.buffer = options.shared ? new SharedArrayBuffer(options.bytes) : new ArrayBuffer(options.bytes);
+    this.layout = computeLayout(options.attach ? options.attach.byteLength : options.bytes);
+    this.buffer = options.attach ?? (options.shared ? new SharedArrayBuffer(options.bytes) : new ArrayBuffer(options.bytes));
     this.u8 = new Uint8Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
     this.pages = new PageHeap(this.i32, this.layout);
+    if (options.attach) return;
     this.i32[H_MAGIC] = HEAP_MAGIC;
     this.i32[H_HEAP_BYTES] = options.bytes;
     this.i32[H_META_BYTES] = this.layout.metaBytes;
@@ -59,6 +62,10 @@ export class ArrayBufferHeap implements HeapBackend {
 
   touchedBytes(): number {
     return this.i32[H_TOUCHED_PAGES] << PAGE_SHIFT;
+  }
+
+  isFree(ptr: number): boolean {
+    return this.pages.contains(ptr);
   }
 
   freeSpanBytes(): number {

@@ -78,6 +78,14 @@ export class PageHeap {
     return true;
   }
 
+  contains(ptr: number): boolean {
+    const page = ptr >>> PAGE_SHIFT;
+    for (let link = this.i32[H_FREE_SPAN_HEAD]; link !== 0; link = this.i32[this.next + link - 1]) {
+      if (page >= link - 1 && page < link - 1 + this.i32[this.length + link - 1]) return true;
+    }
+    return false;
+  }
+
   freeBytes(): number {
     return this.i32[H_FREE_SPAN_PAGES] << PAGE_SHIFT;
   }

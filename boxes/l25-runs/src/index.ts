@@ -90,6 +90,17 @@ export class L25Runs implements L25Tier {
     return this.blocks;
   }
 
+  releaseCached(): number {
+    let bytes = 0;
+    for (let cls = 0; cls < this.classes.count; cls++) {
+      while (this.cached[cls] > 0) {
+        this.arena.freeSpan(this.cache[cls * this.cacheSlots + --this.cached[cls]], this.classes.sizes[cls]);
+        bytes += this.classes.sizes[cls];
+      }
+    }
+    return bytes;
+  }
+
   cachedBytes(): number {
     let bytes = 0;
     for (let cls = 0; cls < this.classes.count; cls++) bytes += this.cached[cls] * this.classes.sizes[cls];

@@ -59,6 +59,17 @@ export class PageArenaBox implements PageArena {
     this.backend.freeSpan(ptr, bytes);
   }
 
+  releaseCached(): number {
+    let bytes = 0;
+    for (const stack of [this.hot, this.warm64k, this.warm128k, this.warm2m]) {
+      for (let span = stack.take(); span !== 0; span = stack.take()) {
+        this.backend.freeSpan(span, stack.spanBytes);
+        bytes += stack.spanBytes;
+      }
+    }
+    return bytes;
+  }
+
   cachedBytes(): number {
     return this.hot.cachedBytes() + this.warm64k.cachedBytes() + this.warm128k.cachedBytes() + this.warm2m.cachedBytes();
   }

@@ -35,6 +35,11 @@ export class SpanStack {
     return true;
   }
 
+  /** the top span without counting a hit (for releasing the cache), or 0 */
+  take(): number {
+    return this.count === 0 ? 0 : this.spans[--this.count];
+  }
+
   cachedBytes(): number {
     return this.count * this.spanBytes;
   }

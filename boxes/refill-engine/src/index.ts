@@ -38,6 +38,19 @@ export class RefillEngineBox implements RefillEngine {
     this.slabTable = backend.layout.slabTableWord;
   }
 
+  /** Lets go of every class's current chunk, so empty ones go back to the pool's span source. */
+  releaseCached(): number {
+    let bytes = 0;
+    for (let cls = 0; cls < this.active.length; cls++) {
+      const chunk = this.active[cls] - 1;
+      if (chunk < 0) continue;
+      if (this.mem[this.slabTable + chunk * SLAB_WORDS + SLAB_USED] === 0) bytes += this.pool.classes.chunkBytes;
+      this.active[cls] = 0;
+      this.pool.retireChunk(chunk);
+    }
+    return bytes;
+  }
+
   /** @refill */
   refill(classIndex: number): number {
     const policyClass = this.classOffset + classIndex;

@@ -1,5 +1,5 @@
 import {
-  PAGE_CHUNK, PAGE_SHIFT, SEGMENT_BYTES, SEGMENT_SHIFT, SLAB_BYTES, SLAB_KIND_SEGMENT_FREE, SLAB_SEGMENT_FREE_MASK,
+  PAGE_CHUNK, PAGE_SHIFT, SEGMENT_BYTES, SEGMENT_SHIFT, SLAB_BYTES, SLAB_KIND_PAGES, SLAB_KIND_SEGMENT_FREE, SLAB_SEGMENT_FREE_MASK,
   SLAB_SHIFT, SLAB_TAG, SLAB_WORDS, SLABS_PER_SEGMENT, slabTag,
 } from '@hakmem/contracts';
 import type { HeapBackend, SuperSlab } from '@hakmem/contracts';
@@ -17,7 +17,7 @@ export class SuperSlabBox implements SuperSlab {
 
   constructor(private readonly backend: HeapBackend) {}
 
-  allocSpan(bytes: number): number {
+  allocSpan(bytes: number, _alignment: number): number {
     if (bytes !== SLAB_BYTES) return 0;
     if (this.withFreeSlab.length === 0 && !this.addSegment()) return 0;
     const segment = this.withFreeSlab[this.withFreeSlab.length - 1];
@@ -26,10 +26,13 @@ export class SuperSlabBox implements SuperSlab {
     const bit = 31 - Math.clz32(mask & -mask);
     this.backend.i32[maskWord] = mask & ~(1 << bit);
     if ((mask & ~(1 << bit)) === 0) this.withFreeSlab.pop();
-    return (segment << SEGMENT_SHIFT) + (bit << SLAB_SHIFT);
+    // The slab leaves the segment's free set: page-managed until a pool claims it (as the page heap does).
+    const slab = (segment << (SEGMENT_SHIFT - SLAB_SHIFT)) + bit;
+    this.backend.i32[this.word(slab, SLAB_TAG)] = slabTag(SLAB_KIND_PAGES, 0, 0);
+    return slab << SLAB_SHIFT;
   }
 
-  freeSpan(ptr: number): void {
+  freeSpan(ptr: number, _bytes: number): void {
     const segment = ptr >>> SEGMENT_SHIFT;
     const firstSlab = segment << (SEGMENT_SHIFT - SLAB_SHIFT);
     const slab = ptr >>> SLAB_SHIFT;

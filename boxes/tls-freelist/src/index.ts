@@ -65,6 +65,12 @@ export class TlsFreelist implements ThreadFreelist {
     }
   }
 
+  releaseCached(): number {
+    const bytes = this.cachedBytes();
+    this.flushAll();
+    return bytes;
+  }
+
   cachedBytes(): number {
     let bytes = 0;
     for (let cls = 0; cls < this.heads.length; cls++) bytes += this.counts[cls] * this.pool.classes.sizes[cls];
@@ -92,13 +98,13 @@ export class TlsFreelist implements ThreadFreelist {
     return blocks;
   }
 
+  /** Keeps the newest half (hot in cache, and the head still catches an immediate double free); returns the older tail. */
   private spill(classIndex: number): void {
-    const keep = this.capacities[classIndex] >>> 1;
+    const keep = Math.max(1, this.capacities[classIndex] >>> 1);
     const give = this.counts[classIndex] - keep;
-    const head = this.heads[classIndex];
-    let last = head;
-    for (let i = 1; i < give; i++) last = this.mem[last >>> 2];
-    this.heads[classIndex] = this.mem[last >>> 2];
+    let last = this.heads[classIndex];
+    for (let i = 1; i < keep; i++) last = this.mem[last >>> 2];
+    const head = this.mem[last >>> 2];
     this.mem[last >>> 2] = 0;
     this.counts[classIndex] = keep;
     this.overflows[classIndex]++;

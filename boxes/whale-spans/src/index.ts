@@ -72,6 +72,17 @@ export class WhaleSpans implements RunTier {
     return this.blocks;
   }
 
+  releaseCached(): number {
+    let bytes = 0;
+    while (this.cached > 0) {
+      const span = this.cache[--this.cached];
+      const spanBytes = runBytes(this.backend.i32, this.backend.layout, span);
+      this.backend.freeSpan(span, spanBytes);
+      bytes += spanBytes;
+    }
+    return bytes;
+  }
+
   cachedBytes(): number {
     let bytes = 0;
     for (let i = 0; i < this.cached; i++) bytes += runBytes(this.backend.i32, this.backend.layout, this.cache[i]);

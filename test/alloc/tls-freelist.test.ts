@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_OVERFLOW, SLAB_FREE_COUNT, SLAB_STATE, SLAB_STATE_PARTIAL, SLAB_USED } from '../../contracts/src/index.ts';
+import { TlsFreelist } from '../../boxes/tls-freelist/src/index.ts';
+import { codeOf, heapErrors, rig, slabWord } from './helpers.ts';
+
+/** A rig plus `n` blocks of class `cls` handed out by a refill of exactly n (the list starts empty). */
+function withBlocks(cls: number, n: number, capacity: number) {
+  const r = rig({ refill: n, capacity: Math.max(capacity, n) });
+  const blocks = [r.smallRefill.refill(cls)];
+  while (r.smallList.counts[cls] > 0) blocks.push(r.smallList.pop(cls));
+  const list = new TlsFreelist(r.heap.i32, r.smallPool, r.sink, 0, capacity);
+  return { ...r, blocks, list };
+}
+const owned = () => new Uint8Array(1 << 20);
+
+describe('tls-freelist', () => {
+  it('pops nothing from an empty list', () => {
+    const { list } = withBlocks(0, 4, 8);
+    expect(list.pop(0)).toBe(0);
+    expect(list.hits[0]).toBe(0);
+  });
+
+  it('push and pop are LIFO, counting blocks and hits', () => {
+    const { list, blocks, small } = withBlocks(3, 4, 8);
+    for (const b of blocks) list.push(3, b);
+    expect(list.counts[3]).toBe(4);
+    expect(list.heads[3]).toBe(blocks[3]);
+    expect(list.cachedBytes()).toBe(4 * small.sizes[3]);
+    expect(heapErrors((e) => list.check(e, owned()))).toEqual([]);
+    expect([list.pop(3), list.pop(3)]).toEqual([blocks[3], blocks[2]]);
+    expect(list.counts[3]).toBe(2);
+    expect(list.hits[3]).toBe(2);
+    expect(list.cachedBytes()).toBe(2 * small.sizes[3]);
+  });
+
+  it('install replaces the list and its capacity', () => {
+    const { heap, list, blocks } = withBlocks(1, 3, 8);
+    heap.i32[blocks[0] >>> 2] = blocks[1];
+    heap.i32[blocks[1] >>> 2] = blocks[2];
+    heap.i32[blocks[2] >>> 2] = 0;
+    list.install(1, blocks[0], 3, 20);
+    expect([list.counts[1], list.capacities[1]]).toEqual([3, 20]);
+    expect([list.pop(1), list.pop(1), list.pop(1), list.pop(1)]).toEqual([...blocks, 0]);
+  });
+
+  it('rejects a block pushed twice in a row (DOUBLE_FREE), changing nothing', () => {
+    const { list, blocks } = withBlocks(0, 2, 8);
+    list.push(0, blocks[0]);
+    expect(codeOf(() => list.push(0, blocks[0]))).toBe('DOUBLE_FREE');
+    expect(list.counts[0]).toBe(1);
+    expect(list.heads[0]).toBe(blocks[0]);
+  });
+
+  it('spills to the chunk past its capacity, keeping half, with an overflow event', () => {
+    const { heap, list, blocks, sink, smallPool } = withBlocks(2, 9, 8);
+    const chunk = blocks[0] >>> 16;
+    expect(slabWord(heap, chunk, SLAB_USED)).toBe(9);
+    for (const b of blocks) list.push(2, b);
+    // the ninth push overflows capacity 8: keep 4, give 5 back
+    expect(list.counts[2]).toBe(4);
+    expect(list.overflows[2]).toBe(1);
+    expect(sink.events.filter((e) => e[0] === EVENT_OVERFLOW)).toEqual([[EVENT_OVERFLOW, 2, 5]]);
+    expect(slabWord(heap, chunk, SLAB_USED)).toBe(4);
+    expect(slabWord(heap, chunk, SLAB_FREE_COUNT)).toBe(5);
+    expect(heapErrors((e) => smallPool.check(e))).toEqual([]);
+    const mine = owned();
+    expect(heapErrors((e) => list.check(e, mine))).toEqual([]);
+    // every block is in exactly one place: the list or the chunk
+    const inList = new Set<number>();
+    for (let b = list.heads[2]; b !== 0; b = heap.i32[b >>> 2]) inList.add(b);
+    const inChunk = new Set<number>();
+    for (let b = slabWord(heap, chunk, 5); b !== 0; b = heap.i32[b >>> 2]) inChunk.add(b);
+    expect(inList.size + inChunk.size).toBe(9);
+    expect([...inList].filter((b) => inChunk.has(b))).toEqual([]);
+  });
+
+  // spill() keeps the newest blocks: the head is the block just freed, so a second free of it is
+  // still caught, and the hot blocks stay in the thread list.
+  it('a block pushed twice in a row is rejected even when its first push spilled', () => {
+    const { list, blocks } = withBlocks(2, 9, 8);
+    for (const b of blocks) list.push(2, b);
+    expect(list.overflows[2]).toBe(1);
+    expect(codeOf(() => list.push(2, blocks[8]))).toBe('DOUBLE_FREE');
+  });
+
+  it('flushAll returns every cached block to its chunk', () => {
+    const { heap, list, blocks, smallPool } = withBlocks(4, 6, 16);
+    smallPool.retireChunk(blocks[0] >>> 16); // the chunk leaves the refill engine (as when exhausted)
+    for (const b of blocks.slice(0, 4)) list.push(4, b);
+    list.flushAll();
+    expect(list.counts[4]).toBe(0);
+    expect(list.heads[4]).toBe(0);
+    expect(list.cachedBytes()).toBe(0);
+    const chunk = blocks[0] >>> 16;
+    expect(slabWord(heap, chunk, SLAB_USED)).toBe(2);
+    expect(slabWord(heap, chunk, SLAB_FREE_COUNT)).toBe(4);
+    expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_PARTIAL);
+  });
+
+  it('check() reports a list whose count is wrong or that holds a block twice', () => {
+    const { heap, list, blocks } = withBlocks(0, 3, 8);
+    list.push(0, blocks[0]);
+    list.push(0, blocks[1]);
+    list.counts[0] = 3;
+    expect(heapErrors((e) => list.check(e, owned())).join()).toMatch(/holds 2 blocks, its count says 3/);
+    list.counts[0] = 2;
+    heap.i32[blocks[0] >>> 2] = blocks[1]; // a cycle
+    expect(heapErrors((e) => list.check(e, owned())).join()).toMatch(/appears twice/);
+  });
+});
