@@ -15,8 +15,8 @@ export const SHARED_TRACES_DIR = fileURLToPath(new URL('../../../shared/traces/'
 export const DEFAULT_REPORT_FILE = 'out/report.html';
 
 /** Sizes that keep the whole experiment near a minute on two cores; --quick cuts rounds and traces. */
-const FULL = { rounds: 3, scale: 1, traces: Infinity, timeoutSeconds: 10 };
-const QUICK = { rounds: 2, scale: 0.3, traces: 1, timeoutSeconds: 5 };
+const FULL = { rounds: 3, scale: 1, traces: Infinity, timeoutSeconds: 5 };
+const QUICK = { rounds: 2, scale: 0.3, traces: 1, timeoutSeconds: 3 };
 
 const EXPERIMENT_FLAGS: Record<string, FlagSpec> = {
   quick: { type: 'boolean' },
