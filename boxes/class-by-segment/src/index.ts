@@ -13,7 +13,6 @@ export class SegmentClassifier implements BlockClassifier {
   readonly headerBytes = 0;
   private readonly i32: Int32Array;
   private readonly layout: HeapLayout;
-  private readonly metaBytes: number;
   private readonly heapBytes: number;
   private readonly slabTable: number;
   private readonly strides: Int32Array;
@@ -26,7 +25,6 @@ export class SegmentClassifier implements BlockClassifier {
   ) {
     this.i32 = backend.i32;
     this.layout = backend.layout;
-    this.metaBytes = backend.layout.metaBytes;
     this.heapBytes = backend.layout.heapBytes;
     this.slabTable = backend.layout.slabTableWord;
     this.strides = small.strides;
@@ -37,21 +35,24 @@ export class SegmentClassifier implements BlockClassifier {
   stamp(_ptr: number, _tierClass: number): void {}
 
   /**
-   * The common case (a valid small block) inline, from fields cached at construction; anything else
-   * goes to the full lookup, which also says precisely what is wrong.
+   * The common case (a valid small block) inline and compact, from fields cached at construction;
+   * anything else goes to the full lookup, which also says precisely what is wrong. Metadata slabs
+   * are tagged META, so a pointer below the first block fails the kind test without a range test.
    * @hotpath
    */
   resolve(ptr: number): number {
-    if ((ptr >>> 0) === ptr && ptr >= this.metaBytes && ptr < this.heapBytes) {
+    if (ptr < this.heapBytes && (ptr >>> 0) === ptr) {
       const meta = this.slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS;
       const tag = this.i32[meta];
-      if (tag >>> 24 === SLAB_KIND_SMALL) {
-        const cls = tag & 255;
-        const offset = ptr & SLAB_OFFSET_MASK;
-        const index = Math.round(offset * this.inverseStrides[cls]);
-        if (index * this.strides[cls] === offset && index < this.i32[meta + SLAB_CARVED]) return cls;
-      }
+      const cls = tag & 255;
+      const offset = ptr & SLAB_OFFSET_MASK;
+      const index = Math.round(offset * this.inverseStrides[cls]);
+      if (tag >>> 24 === SLAB_KIND_SMALL && index * this.strides[cls] === offset && index < this.i32[meta + SLAB_CARVED]) return cls;
     }
+    return this.resolveSlow(ptr);
+  }
+
+  private resolveSlow(ptr: number): number {
     return resolveSlabBlock(this.i32, this.layout, this.small, this.mid, ptr);
   }
 
