@@ -4,6 +4,7 @@ import type {
 } from '@hakmem/contracts';
 import type { Container } from 'inversify';
 import { HeapInspector } from './inspect.ts';
+import type { InspectorOptions } from './inspect.ts';
 
 /**
  * What a user holds: the front gate's malloc/free plus calloc, realloc, aligned allocation and the
@@ -26,10 +27,11 @@ export class ComposedAllocator implements Allocator {
   constructor(
     readonly variant: string,
     container: Container,
+    inspector: InspectorOptions = {},
   ) {
     const heap = container.get<HeapBackend>(TOKENS.heapBackend);
     this.gate = container.get<FrontGate>(TOKENS.frontGate);
-    this.inspector = new HeapInspector(variant, container);
+    this.inspector = new HeapInspector(variant, container, inspector);
     this.buffer = heap.buffer;
     this.u8 = heap.u8;
     this.i8 = new Int8Array(heap.buffer);

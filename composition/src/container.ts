@@ -1,10 +1,10 @@
 import { Container } from 'inversify';
 import {
-  SLAB_KIND_MID, SLAB_KIND_SMALL, TOKENS, buildSizeClassTable, midClassSpec, smallClassSpec,
+  H_MID_POOL, H_SMALL_POOL, SLAB_KIND_MID, SLAB_KIND_SMALL, TOKENS, buildSizeClassTable, midClassSpec, smallClassSpec,
 } from '@hakmem/contracts';
 import type {
   BlockClassifier, EventSink, EventSource, HeapBackend, L25Tier, Learner, PageArena, PolicyReader, PolicyWriter,
-  RefillEngine, RunTier, SharedPool, SizeClassTable, SpanProvider, ThreadFreelist,
+  RefillEngine, RunTier, SharedHeapBackend, SharedPool, SizeClassTable, SpanProvider, ThreadFreelist,
 } from '@hakmem/contracts';
 import { AceLearner } from '@hakmem/ace-learner';
 import { HeaderClassifier } from '@hakmem/class-by-header';
@@ -18,7 +18,9 @@ import { PageArenaBox } from '@hakmem/page-arena';
 import { PolicyTable } from '@hakmem/policy-table';
 import { RefillEngineBox } from '@hakmem/refill-engine';
 import { SharedPoolBox } from '@hakmem/shared-pool';
+import { SharedPoolAtomicBox } from '@hakmem/shared-pool-atomic';
 import { SuperSlabBox } from '@hakmem/superslab';
+import { SharedSuperSlabBox } from '@hakmem/superslab-shared';
 import { TlsFreelist } from '@hakmem/tls-freelist';
 import { WhaleSpans } from '@hakmem/whale-spans';
 import type { ResolvedVariant } from './variant.ts';
@@ -33,29 +35,54 @@ const CLASSIFIERS = {
 const IDLE_LEARNER: Learner = { tick() {}, ticks: 0 };
 
 /**
+ * Shared mode (composition/src/shared.ts): this thread's view of a heap several worker threads share.
+ * The heap, superslab and pools are the shared boxes; the thread list, refill engine and front gate
+ * are the single-threaded ones, one set per thread. The variant's options must already be the shared
+ * ones (no span caches: see sharedOptions in shared.ts).
+ */
+export interface SharedBinding {
+  readonly heap: SharedHeapBackend;
+  readonly threadId: number;
+}
+
+/**
  * Binds every role to the box the variant chose. Singleton scope throughout: two `get`s of a role must
  * give the same box, or two boxes would hold different freelists (notes/hot-path.md, rule 2).
  * The graph is resolved once here; boxes keep their collaborators in readonly fields.
  */
-export function buildContainer(variant: ResolvedVariant): Container {
+export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding): Container {
   const options = variant.options;
   const classifier = CLASSIFIERS[variant.boxes.classifier];
   const container = new Container({ defaultScope: 'Singleton' });
   const T = TOKENS;
 
-  container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes }));
+  if (shared) container.bind(T.heapBackend).toConstantValue(shared.heap);
+  else container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes }));
   container.bind(T.smallClasses).toConstantValue(buildSizeClassTable(smallClassSpec(classifier.headerBytes)));
   container.bind(T.midClasses).toConstantValue(buildSizeClassTable(midClassSpec(classifier.headerBytes)));
   container.bind(T.pageArena).toResolvedValue((heap: HeapBackend) => new PageArenaBox(heap, options.pageArena), [T.heapBackend]);
-  container.bind(T.superSlab).toResolvedValue((heap: HeapBackend) => new SuperSlabBox(heap), [T.heapBackend]);
-  container.bind(T.smallPool).toResolvedValue(
-    (heap: HeapBackend, classes: SizeClassTable, slabs: SpanProvider) => new SharedPoolBox(heap, classes, slabs, SLAB_KIND_SMALL),
-    [T.heapBackend, T.smallClasses, T.superSlab],
-  );
-  container.bind(T.midPool).toResolvedValue(
-    (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolBox(heap, classes, arena, SLAB_KIND_MID),
-    [T.heapBackend, T.midClasses, T.pageArena],
-  );
+  if (shared) {
+    const id = shared.threadId;
+    container.bind(T.superSlab).toResolvedValue((heap: HeapBackend) => new SharedSuperSlabBox(heap), [T.heapBackend]);
+    container.bind(T.smallPool).toResolvedValue(
+      (heap: HeapBackend, classes: SizeClassTable, slabs: SpanProvider) => new SharedPoolAtomicBox(heap, classes, slabs, SLAB_KIND_SMALL, H_SMALL_POOL, id),
+      [T.heapBackend, T.smallClasses, T.superSlab],
+    );
+    container.bind(T.midPool).toResolvedValue(
+      (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolAtomicBox(heap, classes, arena, SLAB_KIND_MID, H_MID_POOL, id),
+      [T.heapBackend, T.midClasses, T.pageArena],
+    );
+  } else {
+    container.bind(T.superSlab).toResolvedValue((heap: HeapBackend) => new SuperSlabBox(heap), [T.heapBackend]);
+    container.bind(T.smallPool).toResolvedValue(
+      (heap: HeapBackend, classes: SizeClassTable, slabs: SpanProvider) => new SharedPoolBox(heap, classes, slabs, SLAB_KIND_SMALL),
+      [T.heapBackend, T.smallClasses, T.superSlab],
+    );
+    container.bind(T.midPool).toResolvedValue(
+      (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolBox(heap, classes, arena, SLAB_KIND_MID),
+      [T.heapBackend, T.midClasses, T.pageArena],
+    );
+  }
   container.bind(T.eventRing).toResolvedValue(() => new EventRing({ capacity: options.events.capacity }));
   container.bind(T.policy).toResolvedValue(
     (small: SizeClassTable, mid: SizeClassTable) => new PolicyTable(
@@ -91,14 +118,18 @@ export function buildContainer(variant: ResolvedVariant): Container {
     (
       heap: HeapBackend, blockClassifier: BlockClassifier, smallClasses: SizeClassTable, smallFreelist: ThreadFreelist,
       smallRefill: RefillEngine, midClasses: SizeClassTable, midFreelist: ThreadFreelist, midRefill: RefillEngine,
-      l25: L25Tier, whale: RunTier,
+      l25: L25Tier, whale: RunTier, arena: PageArena,
     ) => new FrontGateBox(
       heap, blockClassifier,
       { classes: smallClasses, freelist: smallFreelist, refill: smallRefill },
       { classes: midClasses, freelist: midFreelist, refill: midRefill },
-      l25, whale, { oom: options.oom },
+      // Released in this order so each level's memory flows down to the next: lists, chunks, runs, spans.
+      l25, whale, [smallFreelist, midFreelist, smallRefill, midRefill, l25, whale, arena], { oom: options.oom },
     ),
-    [T.heapBackend, T.classifier, T.smallClasses, T.smallFreelist, T.smallRefill, T.midClasses, T.midFreelist, T.midRefill, T.l25, T.whale],
+    [
+      T.heapBackend, T.classifier, T.smallClasses, T.smallFreelist, T.smallRefill, T.midClasses, T.midFreelist,
+      T.midRefill, T.l25, T.whale, T.pageArena,
+    ],
   );
   return container;
 }

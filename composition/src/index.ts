@@ -10,6 +10,8 @@ export { PRESETS, PRESET_NAMES } from './presets.ts';
 export { BOX_CHOICES, resolveVariant } from './variant.ts';
 export type { BoxChoices, ResolvedVariant, VariantConfig } from './variant.ts';
 export { ComposedAllocator } from './allocator.ts';
+export { attach, createSharedHeap } from './shared.ts';
+export type { SharedAllocator, SharedHeapHandle, SharedHeapOptions } from './shared.ts';
 
 export interface CreateOptions {
   /** `HAKMEM_*` overrides; defaults to process.env */

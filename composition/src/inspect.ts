@@ -1,5 +1,5 @@
 import {
-  H_FRESH_TOP, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_KIND_META, SLAB_KIND_MID,
+  H_FRESH_TOP, PAGE_FREE_HEAD, PAGE_RUN_L25, PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, SLAB_REMOTE_HEAD, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_KIND_META, SLAB_KIND_MID,
   SLAB_KIND_PAGES, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_STATE, SLAB_STATE_FREE, SLAB_STRIDE, SLAB_TAG, SLAB_USED,
   SLAB_WORDS, SLABS_PER_SEGMENT, SLAB_BYTES, TOKENS,
 } from '@hakmem/contracts';
@@ -8,6 +8,15 @@ import type {
   SharedPool, SizeClassTable, SuperSlab, ThreadFreelist,
 } from '@hakmem/contracts';
 import type { Container } from 'inversify';
+
+export interface InspectorOptions {
+  /**
+   * Shared mode: blocks on a chunk's remote stack count as free, and run-tier totals come from the
+   * page table (each thread's run boxes count only its own calls). Exact when the other threads are
+   * quiescent (between phases, or after they detached); their thread lists are not visible from here.
+   */
+  readonly shared?: boolean;
+}
 
 interface Tier {
   readonly kind: number;
@@ -25,11 +34,15 @@ export class HeapInspector {
   private readonly tiers: readonly Tier[];
   private readonly runs: readonly RunTier[];
 
+  private readonly shared: boolean;
+
   constructor(
     private readonly variant: string,
     container: Container,
+    options: InspectorOptions = {},
   ) {
     const T = TOKENS;
+    this.shared = options.shared === true;
     this.heap = container.get(T.heapBackend);
     this.arena = container.get(T.pageArena);
     this.superSlab = container.get(T.superSlab);
@@ -44,7 +57,7 @@ export class HeapInspector {
     let liveBytes = 0;
     let liveBlocks = 0;
     this.forEachChunk((tier, chunk) => {
-      const used = this.word(chunk, SLAB_USED);
+      const used = this.word(chunk, SLAB_USED) - (this.shared ? this.remoteBlocks(chunk, null, []) : 0);
       liveBlocks += used;
       liveBytes += used * tier.classes.sizes[this.word(chunk, SLAB_TAG) & 255];
     });
@@ -65,10 +78,16 @@ export class HeapInspector {
         });
       }
     }
-    for (const run of this.runs) {
-      liveBytes += run.liveBytes();
-      liveBlocks += run.liveBlocks();
-      cachedBytes += run.cachedBytes();
+    if (this.shared) {
+      const runs = this.sharedRuns();
+      liveBytes += runs.bytes;
+      liveBlocks += runs.blocks;
+    } else {
+      for (const run of this.runs) {
+        liveBytes += run.liveBytes();
+        liveBlocks += run.liveBlocks();
+        cachedBytes += run.cachedBytes();
+      }
     }
     return {
       variant: this.variant,
@@ -111,9 +130,13 @@ export class HeapInspector {
       if (carved > this.word(chunk, SLAB_CAPACITY)) errors.push(`chunk at slab ${chunk} carved ${carved} blocks, past its capacity`);
       if (used + freeCount !== carved) errors.push(`chunk at slab ${chunk}: used ${used} + free ${freeCount} differ from carved ${carved}`);
       freeBlocks += this.checkChunkFreelist(tier, chunk, freeCount, owned, errors);
-      liveBlocks += used;
+      const remote = this.shared ? this.remoteBlocks(chunk, owned, errors) : 0;
+      if (remote > used) errors.push(`chunk at slab ${chunk} has ${remote} blocks on its remote stack but only ${used} out`);
+      freeBlocks += remote;
+      liveBlocks += used - remote;
     });
-    return { ok: errors.length === 0, errors, segments: this.superSlab.segmentCount(), slabs, freeBlocks, liveBlocks: liveBlocks + this.runs.reduce((n, r) => n + r.liveBlocks(), 0) };
+    const runBlocks = this.shared ? this.sharedRuns().blocks : this.runs.reduce((n, r) => n + r.liveBlocks(), 0);
+    return { ok: errors.length === 0, errors, segments: this.superSlab.segmentCount(), slabs, freeBlocks, liveBlocks: liveBlocks + runBlocks };
   }
 
   heapMap(): HeapMap {
@@ -159,6 +182,53 @@ export class HeapInspector {
     }
     if (seen !== freeCount) errors.push(`chunk at slab ${chunk} freelist holds ${seen} blocks, its count says ${freeCount}`);
     return seen;
+  }
+
+  /** Blocks on the chunk's remote stack (shared mode), each marked in `owned` when given. */
+  private remoteBlocks(chunk: number, owned: Uint8Array | null, errors: string[]): number {
+    const base = chunk << SLAB_SHIFT;
+    const end = base + this.word(chunk, SLAB_CARVED) * this.word(chunk, SLAB_STRIDE);
+    const limit = this.word(chunk, SLAB_CAPACITY);
+    let seen = 0;
+    for (let block = Atomics.load(this.heap.i32, this.heap.layout.slabTableWord + chunk * SLAB_WORDS + SLAB_REMOTE_HEAD); block !== 0; block = this.heap.i32[block >>> 2]) {
+      if (block < base || block >= end) {
+        errors.push(`chunk at slab ${chunk} has block ${block} on its remote stack that is not one of its carved blocks`);
+        break;
+      }
+      if (owned) {
+        const bit = block >>> 4;
+        if ((owned[bit >>> 3] & (1 << (bit & 7))) !== 0) {
+          errors.push(`block ${block} is on two free lists (one a remote stack)`);
+          break;
+        }
+        owned[bit >>> 3] |= 1 << (bit & 7);
+      }
+      if (++seen > limit) {
+        errors.push(`chunk at slab ${chunk} remote stack has a cycle`);
+        break;
+      }
+    }
+    return seen;
+  }
+
+  /** Live page runs (L25, aligned, Whale) from the page table: a run's kind and length sit on its first page. */
+  private sharedRuns(): { bytes: number; blocks: number } {
+    const i32 = this.heap.i32;
+    const layout = this.heap.layout;
+    const top = i32[H_FRESH_TOP] >>> PAGE_SHIFT;
+    let bytes = 0;
+    let blocks = 0;
+    for (let page = layout.metaBytes >>> PAGE_SHIFT; page < top;) {
+      const kind = i32[layout.pageKindWord + page];
+      const length = i32[layout.pageLengthWord + page];
+      if (kind === PAGE_RUN_L25 || kind === PAGE_RUN_PLAIN || kind === PAGE_RUN_WHALE) {
+        bytes += length << PAGE_SHIFT;
+        blocks++;
+        page += Math.max(length, 1);
+      } else if (kind === PAGE_FREE_HEAD) page += Math.max(length, 1);
+      else page++;
+    }
+    return { bytes, blocks };
   }
 
   private chunkClassOf(block: number, tier: Tier): number {

@@ -26,6 +26,11 @@ export const PRESETS: Readonly<Record<string, VariantConfig>> = {
     description: 'the ACE learner tunes refill counts and list capacities while it runs',
     boxes: { learner: 'ace-learner' },
   },
+  'hakmem-mt': {
+    name: 'hakmem-mt',
+    description: 'for a heap shared by worker threads (createSharedHeap/attach): no span caches, which would be per thread',
+    options: { pageArena: { enable: false }, l25: { cacheSlots: 0 }, whale: { cacheSlots: 0 } },
+  },
 };
 
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);

@@ -10,3 +10,4 @@ export * from './tokens.ts';
 export * from './types.ts';
 export * from './block-lookup.ts';
 export * from './runs.ts';
+export * from './locks.ts';

@@ -40,6 +40,31 @@ export const H_TOUCHED_PAGES = 4;
 export const H_FREE_SPAN_HEAD = 5;
 export const H_FREE_SPAN_PAGES = 6;
 
+/*
+ * Header words of the shared (multi-threaded) mode. Single-threaded boxes never touch them; they stay 0.
+ * Locks are futex-style words (0 free, 1 held, 2 held with waiters; contracts/src/locks.ts).
+ */
+/** lock of the page heap (the backend's spans and touched map) */
+export const H_LOCK_PAGES = 8;
+/** lock of the superslab's segment list */
+export const H_LOCK_SEGMENTS = 9;
+/** first segment with a free slab, as segment index + 1 (0 = none); linked through SLAB_SEG_NEXT/PREV */
+export const H_SEGMENT_HEAD = 10;
+export const H_SEGMENT_COUNT = 11;
+/** threads attached so far (ever), for statistics */
+export const H_THREADS_EVER = 12;
+/** a shared pool's header block: lock, chunk count, then one partial-list head per class */
+export const H_SMALL_POOL = 256;
+export const H_MID_POOL = 512;
+export const POOL_LOCK = 0;
+export const POOL_CHUNKS = 1;
+export const POOL_HEADS = 2;
+/** most classes a pool's header block can hold */
+export const POOL_MAX_CLASSES = 254;
+/** thread slots: word H_THREAD_SLOTS + i is 1 while thread id i + 1 is attached */
+export const H_THREAD_SLOTS = 768;
+export const MAX_THREADS = 64;
+
 /** Slab table: words per slab, and what each word holds. */
 export const SLAB_WORDS = 16;
 /** kind << 24 | headDelta << 8 | classIndex */
@@ -66,6 +91,9 @@ export const SLAB_SEGMENT_FREE_MASK = 11;
 export const SLAB_CHUNK_SLABS = 12;
 /** remote-free stack head for frees from other threads (0 = empty) */
 export const SLAB_REMOTE_HEAD = 13;
+/** on a segment's first slab (shared superslab): links of the list of segments with a free slab, segment + 1 */
+export const SLAB_SEG_NEXT = 14;
+export const SLAB_SEG_PREV = 15;
 
 export const SLAB_KIND_NONE = 0;
 export const SLAB_KIND_SMALL = 1;

@@ -3,6 +3,12 @@ import type { HeapLayout } from './layout.ts';
 import type { SizeClassTable } from './size-classes.ts';
 import type { Ptr } from './types.ts';
 
+/** Anything that keeps free memory for reuse: when memory runs out the front gate asks for it back. */
+export interface CacheHolder {
+  /** gives every cached block or span back to where it came from; returns the bytes released */
+  releaseCached(): number;
+}
+
 /** Anything that hands out and takes back page-aligned spans of address space. */
 export interface SpanProvider {
   /** a span of `bytes` (a multiple of 4 KiB) aligned to `alignment` (a power of two >= 4 KiB), or 0 */
@@ -22,12 +28,14 @@ export interface HeapBackend extends SpanProvider {
   /** grows the span at ptr from oldBytes to newBytes when the pages after it are free; false otherwise */
   tryExtend(ptr: Ptr, oldBytes: number, newBytes: number): boolean;
   freeSpanBytes(): number;
+  /** true when ptr lies in a free span of the page heap (a walk of the free list: for error paths only) */
+  isFree(ptr: Ptr): boolean;
   /** appends what is wrong with the page heap to `errors`; returns the free spans seen */
   check(errors: string[]): number;
 }
 
 /** PA1 hot pages, PA2 warm spans, PA3 the backend's fresh space. */
-export interface PageArena extends SpanProvider {
+export interface PageArena extends SpanProvider, CacheHolder {
   readonly enabled: boolean;
   cachedBytes(): number;
   stats(): PageArenaStats;
@@ -54,7 +62,7 @@ export interface SharedPool {
 }
 
 /** Per-thread, per-class singly linked lists whose links live in the free blocks. */
-export interface ThreadFreelist {
+export interface ThreadFreelist extends CacheHolder {
   readonly heads: Int32Array;
   readonly counts: Int32Array;
   readonly capacities: Int32Array;
@@ -70,7 +78,7 @@ export interface ThreadFreelist {
 }
 
 /** Carves a batch on a miss and installs it in the thread list. */
-export interface RefillEngine {
+export interface RefillEngine extends CacheHolder {
   /** the first block of a fresh batch (the rest goes to the thread list), or 0 when memory is out */
   refill(classIndex: number): Ptr;
   readonly misses: Float64Array;
@@ -97,7 +105,7 @@ export const MID_CLASS_BASE = 256;
 export const RESOLVE_PAGES = -1;
 
 /** A page-run tier (L25, Whale): blocks that are whole spans of pages. */
-export interface RunTier {
+export interface RunTier extends CacheHolder {
   readonly pageKind: number;
   malloc(size: number): Ptr;
   free(ptr: Ptr): void;
@@ -122,4 +130,25 @@ export interface FrontGate {
 /** The L25 tier also serves page-aligned runs of any size (alignedAlloc above the slab tiers). */
 export interface L25Tier extends RunTier {
   allocAligned(size: number, alignment: number): Ptr;
+}
+
+/**
+ * A heap backend several threads share (shared mode): the same HeapBackend, safe to call from any
+ * attached thread, plus the registry of thread ids that own chunks (SLAB_OWNER).
+ */
+export interface SharedHeapBackend extends HeapBackend {
+  readonly buffer: SharedArrayBuffer;
+  /** claims a free thread id (1..MAX_THREADS); throws BAD_CONFIG when every id is attached */
+  claimThreadId(): number;
+  releaseThreadId(id: number): void;
+}
+
+/**
+ * A shared pool in shared mode: each chunk is owned by at most one thread (SLAB_OWNER); blocks that
+ * come back to a chunk the calling thread does not own go onto the chunk's remote stack.
+ */
+export interface ThreadPool extends SharedPool {
+  readonly threadId: number;
+  /** thread exit: drains and gives up every chunk this thread owns (empty ones are freed) */
+  releaseOwned(): void;
 }
