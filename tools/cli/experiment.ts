@@ -57,8 +57,8 @@ export async function experimentCommand(args: readonly string[], io: Io): Promis
   if (traces.length === 0) io.stderr.write(`no shared traces in ${SHARED_TRACES_DIR}: replays skipped\n`);
   const workloads: RunSpec[] = [
     syntheticSpec('random_mixed', { iterations: scaled(300_000) }),
-    syntheticSpec('mid', { iterations: scaled(40_000) }),
-    syntheticSpec('large', { iterations: scaled(4_000) }),
+    syntheticSpec('mid', { iterations: scaled(200_000) }),
+    syntheticSpec('large', { iterations: scaled(20_000) }),
     ...traces.map((file) => ({ kind: 'replay' as const, file })),
   ];
   const outcome = await measure(

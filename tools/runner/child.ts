@@ -10,23 +10,29 @@ import { targetFactory, type BuiltTarget } from './build-target.ts';
 import { loadPreparedReplay, type PreparedReplay } from './prepared-trace.ts';
 import type { ChildMessage, ChildReport, ChildRequest, ReplayStats } from './protocol.ts';
 import { playTraceKeepingLeaks } from './heap-at-end.ts';
+import { jsFootprint, measureRssGrowth } from './rss.ts';
 import { replayWorkloadName } from './workload-name.ts';
 
-/** a tenth of the timed run is enough for the JIT to settle on the hot paths */
+/** a tenth of the timed run, but never fewer than this many iterations: short runs need a full warm-up */
 const WARMUP_FRACTION = 0.1;
+const WARMUP_MIN_ITERATIONS = 50_000;
 /** the report draws a few hundred points per series; more only makes the message heavy */
 const SERIES_MAX_POINTS = 512;
 
 function runSyntheticRequest(request: ChildRequest, spec: SyntheticSpec, build: () => BuiltTarget): ChildReport {
   if (request.warmup) {
-    const iterations = Math.max(1, Math.floor(spec.iterations * WARMUP_FRACTION));
+    const iterations = Math.min(spec.iterations, Math.max(WARMUP_MIN_ITERATIONS, Math.floor(spec.iterations * WARMUP_FRACTION)));
     runSynthetic(build().target, { ...spec, iterations });
   }
   const { target, heapMap } = build();
   let map: HeapMap | undefined;
   const wantMap = request.heapMap && heapMap !== undefined;
-  const result = runSynthetic(target, spec, wantMap ? { atPeak: () => (map = heapMap()) } : {});
-  return { pid: process.pid, result: { ...result, target: request.target }, ...(map ? { heapMap: map } : {}) };
+  let result: RunResult | undefined;
+  const rss = measureRssGrowth(() => {
+    result = runSynthetic(target, spec, wantMap ? { atPeak: () => (map = heapMap()) } : {});
+  });
+  const measured = { ...result!, target: request.target, footprintBytes: jsFootprint(result!.footprintBytes, rss) };
+  return { pid: process.pid, result: measured, ...(map ? { heapMap: map } : {}) };
 }
 
 function everyNth<T>(values: readonly T[], stride: number): T[] {
@@ -60,15 +66,20 @@ async function runReplayRequest(request: ChildRequest, spec: PreparedReplay, bui
       map = heapMap();
     }
   }
-  const timed = replayTrace(build().target, trace, { samples: 1 });
-  const replay = { ...sampled, seconds: timed.seconds, opsPerSec: timed.opsPerSec, batchNs: timed.batchNs };
+  const fresh = build().target;
+  let timed: ReturnType<typeof replayTrace> | undefined;
+  const rss = measureRssGrowth(() => {
+    timed = replayTrace(fresh, trace, { samples: 1 });
+  });
+  const replay = { ...sampled, seconds: timed!.seconds, opsPerSec: timed!.opsPerSec, batchNs: timed!.batchNs };
   const result: RunResult = {
     target: request.target,
     workload: replayWorkloadName(spec.file),
     ops: replay.events,
     seconds: replay.seconds,
     opsPerSec: replay.opsPerSec,
-    footprintBytes: replay.footprintBytes,
+    // the target's own count stays in `replay`; the table's figure is also bounded by the RSS growth
+    footprintBytes: jsFootprint(replay.footprintBytes, rss),
     batchNs: replay.batchNs,
   };
   const stats: ReplayStats = {

@@ -1,11 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childBundle } from './bundle.ts';
 import type { ChildMessage, ChildReport, ChildRequest } from './protocol.ts';
 
-const CHILD_SCRIPT = fileURLToPath(new URL('./child.ts', import.meta.url));
-// resolved from here, not from the caller's working directory, so `hakmem` runs from anywhere
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const STDERR_TAIL_CHARS = 2000;
 
 function lastLine(text: string): string {
@@ -19,7 +15,7 @@ function lastLine(text: string): string {
  */
 export function runInChild(request: ChildRequest, timeoutSeconds = Infinity): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD_SCRIPT, JSON.stringify(request)], {
+    const child = spawn(process.execPath, [childBundle(), JSON.stringify(request)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let timedOut = false;
