@@ -56,7 +56,7 @@ export async function experimentCommand(args: readonly string[], io: Io): Promis
   const traces = sharedTraces().slice(0, size.traces);
   if (traces.length === 0) io.stderr.write(`no shared traces in ${SHARED_TRACES_DIR}: replays skipped\n`);
   const workloads: RunSpec[] = [
-    syntheticSpec('random_mixed', { iterations: scaled(300_000) }),
+    syntheticSpec('random_mixed', { iterations: scaled(2_000_000) }),
     syntheticSpec('mid', { iterations: scaled(200_000) }),
     syntheticSpec('large', { iterations: scaled(20_000) }),
     ...traces.map((file) => ({ kind: 'replay' as const, file })),

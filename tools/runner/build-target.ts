@@ -7,6 +7,8 @@ export interface BuiltTarget {
   readonly target: WorkloadTarget;
   /** present for hakmem variants */
   readonly heapMap?: () => HeapMap;
+  /** the target's own footprint count misses memory (js-gc: small arrays live in V8's heap), so only RSS speaks for it */
+  readonly ownCountIncomplete?: boolean;
 }
 
 /**
@@ -20,7 +22,7 @@ export async function targetFactory(name: string): Promise<() => BuiltTarget> {
       throw new Error(`${name} runs through the native harness, not in a JS process`);
     case 'peer': {
       const { createPeer } = await import('../peers/index.ts');
-      return () => ({ target: createPeer(kind.peer) });
+      return () => ({ target: createPeer(kind.peer), ownCountIncomplete: kind.peer === 'js-gc' });
     }
     case 'yardstick': {
       const { FusedTarget } = await import('../yardstick/fused.ts');

@@ -24,14 +24,14 @@ function runSyntheticRequest(request: ChildRequest, spec: SyntheticSpec, build: 
     const iterations = Math.min(spec.iterations, Math.max(WARMUP_MIN_ITERATIONS, Math.floor(spec.iterations * WARMUP_FRACTION)));
     runSynthetic(build().target, { ...spec, iterations });
   }
-  const { target, heapMap } = build();
+  const { target, heapMap, ownCountIncomplete } = build();
   let map: HeapMap | undefined;
   const wantMap = request.heapMap && heapMap !== undefined;
   let result: RunResult | undefined;
   const rss = measureRssGrowth(() => {
     result = runSynthetic(target, spec, wantMap ? { atPeak: () => (map = heapMap()) } : {});
   });
-  const measured = { ...result!, target: request.target, footprintBytes: jsFootprint(result!.footprintBytes, rss) };
+  const measured = { ...result!, target: request.target, footprintBytes: jsFootprint(result!.footprintBytes, rss, ownCountIncomplete) };
   return { pid: process.pid, result: measured, ...(map ? { heapMap: map } : {}) };
 }
 
@@ -66,7 +66,7 @@ async function runReplayRequest(request: ChildRequest, spec: PreparedReplay, bui
       map = heapMap();
     }
   }
-  const fresh = build().target;
+  const { target: fresh, ownCountIncomplete } = build();
   let timed: ReturnType<typeof replayTrace> | undefined;
   const rss = measureRssGrowth(() => {
     timed = replayTrace(fresh, trace, { samples: 1 });
@@ -79,7 +79,7 @@ async function runReplayRequest(request: ChildRequest, spec: PreparedReplay, bui
     seconds: replay.seconds,
     opsPerSec: replay.opsPerSec,
     // the target's own count stays in `replay`; the table's figure is also bounded by the RSS growth
-    footprintBytes: jsFootprint(replay.footprintBytes, rss),
+    footprintBytes: jsFootprint(replay.footprintBytes, rss, ownCountIncomplete),
     batchNs: replay.batchNs,
   };
   const stats: ReplayStats = {

@@ -24,8 +24,9 @@ export function measureRssGrowth(run: () => void): number | undefined {
  * pages count a whole page run as soon as it is handed out) and the process's RSS growth (which also
  * carries the JIT's and GC's own memory, several MiB on a short run).
  */
-export function jsFootprint(ownCount: number, rssGrowth: number | undefined): number {
-  return rssGrowth === undefined ? ownCount : Math.min(ownCount, rssGrowth);
+export function jsFootprint(ownCount: number, rssGrowth: number | undefined, ownCountIncomplete = false): number {
+  if (rssGrowth === undefined) return ownCount;
+  return ownCountIncomplete ? rssGrowth : Math.min(ownCount, rssGrowth);
 }
 
 function statusBytes(field: string): number | undefined {
