@@ -3,8 +3,10 @@ import type { EventSource, Learner, PolicyWriter } from '@hakmem/contracts';
 import { ClassRates } from './class-rates.ts';
 import {
   CAPACITY_PER_REFILL,
+  CAPACITY_STEP,
   DEFAULT_BUDGET_BYTES,
   DRAIN_EVENTS,
+  IDLE_ACTIVITY,
   MAX_CAPACITY,
   MAX_REFILL,
   MIN_CAPACITY,
@@ -37,6 +39,9 @@ export class AceLearner implements Learner {
   /** sum of capacity x block size of the policy being worked on */
   private heldBytes = 0;
   private tickCount = 0;
+  /** the policy at the first tick, set once */
+  private floorRefills: Int32Array | null = null;
+  private floorCapacities: Int32Array | null = null;
 
   constructor(
     private readonly source: EventSource,
@@ -69,35 +74,68 @@ export class AceLearner implements Learner {
     this.rates.decay();
     this.policy.snapshot(this.refills, this.capacities);
     this.heldBytes = this.bytesOfPolicy();
+    if (this.floorRefills === null) this.rememberFloor();
     let changed = this.fitIntoBudget();
     for (let i = 0; i < this.refills.length; i++) {
-      // Decrease wins over increase: a class that overflows is holding more than it uses.
-      if (this.rates.overflows[i] >= OVERFLOW_TRIGGER) changed = this.shrink(i) || changed;
-      else if (this.rates.misses[i] >= MISS_TRIGGER) changed = this.grow(i) || changed;
+      // A miss asks for more blocks per refill; an overflow means frees outpace mallocs here, so a longer
+      // list absorbs the swing instead of handing batches back and carving them again; an idle class
+      // gives back what it grew beyond the configured policy.
+      if (this.rates.misses[i] >= MISS_TRIGGER) changed = this.growRefill(i) || changed;
+      else if (this.rates.overflows[i] >= OVERFLOW_TRIGGER) changed = this.growCapacity(i) || changed;
+      else if (this.rates.activity(i) < IDLE_ACTIVITY) changed = this.relax(i) || changed;
     }
     if (changed) this.policy.publish(this.refills, this.capacities);
   }
 
   /** Additive increase of the refill count, with the capacity to hold it, as far as the budget allows. */
-  private grow(classIndex: number): boolean {
+  private growRefill(classIndex: number): boolean {
+    const refill = this.refills[classIndex];
+    const wantedRefill = Math.min(MAX_REFILL, refill + REFILL_STEP);
+    const wantedCapacity = Math.max(this.capacities[classIndex], wantedRefill * CAPACITY_PER_REFILL);
+    return this.growWithinBudget(classIndex, wantedRefill, wantedCapacity);
+  }
+
+  /** Additive increase of the list capacity (one refill or CAPACITY_STEP blocks, whichever is more). */
+  private growCapacity(classIndex: number): boolean {
+    const capacity = this.capacities[classIndex];
+    const wantedCapacity = capacity + Math.max(CAPACITY_STEP, this.refills[classIndex]);
+    return this.growWithinBudget(classIndex, this.refills[classIndex], wantedCapacity);
+  }
+
+  /** Grows as far as the budget allows, taking once from a less active class when it has no room. */
+  private growWithinBudget(classIndex: number, wantedRefill: number, wantedCapacity: number): boolean {
     const refill = this.refills[classIndex];
     const capacity = this.capacities[classIndex];
     const size = this.blockSizes[classIndex];
-    const wantedRefill = Math.min(MAX_REFILL, refill + REFILL_STEP);
-    const wantedCapacity = Math.min(MAX_CAPACITY, Math.max(capacity, wantedRefill * CAPACITY_PER_REFILL));
+    const cappedCapacity = Math.min(MAX_CAPACITY, wantedCapacity);
     const reclaimed =
-      (wantedCapacity - capacity) * size > this.budgetBytes - this.heldBytes && this.reclaimForGrowth(classIndex);
+      (cappedCapacity - capacity) * size > this.budgetBytes - this.heldBytes && this.reclaimForGrowth(classIndex);
     const roomBlocks = Math.floor((this.budgetBytes - this.heldBytes) / size);
-    const newCapacity = Math.min(wantedCapacity, capacity + Math.max(0, roomBlocks));
+    const newCapacity = Math.min(cappedCapacity, capacity + Math.max(0, roomBlocks));
     const newRefill = Math.min(wantedRefill, Math.max(refill, Math.floor(newCapacity / CAPACITY_PER_REFILL)));
     return this.set(classIndex, newRefill, newCapacity) || reclaimed;
   }
 
-  /** Multiplicative decrease of the capacity; the refill count follows so a refill still fits twice. */
+  /** Multiplicative decrease of an idle class back toward the configured policy, never below it. */
+  private relax(classIndex: number): boolean {
+    const floorCapacity = this.floorCapacities![classIndex];
+    if (this.capacities[classIndex] <= floorCapacity) return false;
+    const capacity = Math.max(floorCapacity, (this.capacities[classIndex] * SHRINK_NUMERATOR) >> SHRINK_SHIFT);
+    const refill = Math.max(this.floorRefills![classIndex], Math.min(this.refills[classIndex], Math.floor(capacity / CAPACITY_PER_REFILL)));
+    return this.set(classIndex, refill, capacity);
+  }
+
+  /** Multiplicative decrease of the capacity (for the budget); the refill count follows so a refill still fits twice. */
   private shrink(classIndex: number): boolean {
     const capacity = Math.max(MIN_CAPACITY, (this.capacities[classIndex] * SHRINK_NUMERATOR) >> SHRINK_SHIFT);
     const refill = Math.min(this.refills[classIndex], Math.max(MIN_REFILL, Math.floor(capacity / CAPACITY_PER_REFILL)));
     return this.set(classIndex, refill, capacity);
+  }
+
+  /** The configured policy as first seen: idle classes relax back to it, not below. */
+  private rememberFloor(): void {
+    this.floorRefills = Int32Array.from(this.refills);
+    this.floorCapacities = Int32Array.from(this.capacities);
   }
 
   /**

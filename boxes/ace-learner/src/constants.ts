@@ -9,11 +9,15 @@ export const DRAIN_EVENTS = 1024;
 export const DECAY = 0.75;
 /** decayed misses per tick at which a class grows: sustained, about one miss per tick */
 export const MISS_TRIGGER = 4;
-/** decayed overflows per tick at which a class shrinks: one overflow shrinks once, a stream keeps shrinking */
+/** decayed overflows per tick at which a class's list grows: one overflow grows it once, a stream keeps growing it */
 export const OVERFLOW_TRIGGER = 1;
+/** decayed activity (misses + refills + overflows) below which a class counts as idle: no event for about 8 ticks */
+export const IDLE_ACTIVITY = 0.1;
 /** additive increase of the refill count */
 export const REFILL_STEP = 8;
-/** multiplicative decrease of the list capacity: x 3/4 */
+/** additive increase of the list capacity on overflow, at least this many blocks (or one refill) */
+export const CAPACITY_STEP = 16;
+/** multiplicative decrease of an idle class's capacity: x 3/4 */
 export const SHRINK_NUMERATOR = 3;
 export const SHRINK_SHIFT = 2;
 /** a list should hold a whole refill plus as many frees, so growth keeps capacity >= 2 x refill */
