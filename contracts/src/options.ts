@@ -56,7 +56,7 @@ export const OPTION_SCHEMA: Readonly<Record<string, OptionSpec>> = {
   'whale.cacheSlots': { kind: 'number', default: 8, min: 0, max: 64, env: 'HAKMEM_WHALE_CACHE_SLOTS' },
   'events.capacity': { kind: 'number', default: 4096, min: 16, max: 1 << 20, env: 'HAKMEM_EVENTS_CAPACITY' },
   'learner.intervalRefills': { kind: 'number', default: 256, min: 1, max: 1 << 20, env: 'HAKMEM_LEARNER_INTERVAL' },
-  'learner.budgetBytes': { kind: 'number', default: 8 * MiB, min: 64 * 1024, max: 1024 * MiB, env: 'HAKMEM_LEARNER_BUDGET' },
+  'learner.budgetBytes': { kind: 'number', default: 48 * MiB, min: 64 * 1024, max: 1024 * MiB, env: 'HAKMEM_LEARNER_BUDGET' },
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
