@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { HeapMap } from '../../contracts/src/api.ts';
 import { nativeAvailability, runNative } from '../native/index.ts';
 import type { ReportData, TargetResult, TimeSeries } from '../report/types.ts';
@@ -57,10 +58,11 @@ export interface ExperimentOutcome {
   readonly traces: readonly TraceSummary[];
 }
 
-/** Labels that tell repeated targets apart: `js-gc`, `js-gc#2`. */
+/** Labels that tell repeated targets apart (`js-gc`, `js-gc#2`); a variant file is named by its base name. */
 export function targetLabels(targets: readonly string[]): string[] {
   const seen = new Map<string, number>();
-  return targets.map((name) => {
+  return targets.map((target) => {
+    const name = target.endsWith('.json') ? basename(target, '.json') : target;
     const count = (seen.get(name) ?? 0) + 1;
     seen.set(name, count);
     return count === 1 ? name : `${name}#${count}`;
