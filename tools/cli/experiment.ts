@@ -15,7 +15,7 @@ export const SHARED_TRACES_DIR = fileURLToPath(new URL('../../../shared/traces/'
 export const DEFAULT_REPORT_FILE = 'out/report.html';
 
 /** Sizes that keep the whole experiment near a minute on two cores; --quick cuts rounds and traces. */
-const FULL = { rounds: 3, scale: 1, traces: Infinity, timeoutSeconds: 5 };
+const FULL = { rounds: 3, scale: 1, traces: Infinity, timeoutSeconds: 6 };
 const QUICK = { rounds: 2, scale: 0.3, traces: 1, timeoutSeconds: 3 };
 
 const EXPERIMENT_FLAGS: Record<string, FlagSpec> = {
@@ -56,7 +56,7 @@ export async function experimentCommand(args: readonly string[], io: Io): Promis
   const traces = sharedTraces().slice(0, size.traces);
   if (traces.length === 0) io.stderr.write(`no shared traces in ${SHARED_TRACES_DIR}: replays skipped\n`);
   const workloads: RunSpec[] = [
-    syntheticSpec('random_mixed', { iterations: scaled(2_000_000) }),
+    syntheticSpec('random_mixed', { iterations: scaled(1_000_000) }),
     syntheticSpec('mid', { iterations: scaled(200_000) }),
     syntheticSpec('large', { iterations: scaled(20_000) }),
     ...traces.map((file) => ({ kind: 'replay' as const, file })),
