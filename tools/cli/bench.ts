@@ -6,7 +6,16 @@ import { measure, writeReportFile } from './measure.ts';
 import { comparisonTable, throughputTable } from './tables.ts';
 import { checkTargets } from './targets.ts';
 
-export const ROUNDS_FLAG: FlagSpec = { type: 'count', min: 2, minReason: 'an interval needs two runs per target' };
+/** The flags every comparing command (bench, replay) takes. */
+export const COMPARE_FLAGS: Record<string, FlagSpec> = {
+  variant: { type: 'string', multiple: true },
+  rounds: { type: 'count', min: 2, minReason: 'an interval needs two runs per target' },
+  timeout: { type: 'count' },
+  json: { type: 'boolean' },
+  report: { type: 'string' },
+  progress: { type: 'boolean' },
+  help: { type: 'boolean' },
+};
 
 const BENCH_FLAGS: Record<string, FlagSpec> = {
   iterations: { type: 'count' },
@@ -14,13 +23,7 @@ const BENCH_FLAGS: Record<string, FlagSpec> = {
   min: { type: 'count' },
   max: { type: 'count' },
   seed: { type: 'natural' },
-  variant: { type: 'string', multiple: true },
-  rounds: ROUNDS_FLAG,
-  timeout: { type: 'count' },
-  json: { type: 'boolean' },
-  report: { type: 'string' },
-  progress: { type: 'boolean' },
-  help: { type: 'boolean' },
+  ...COMPARE_FLAGS,
 };
 
 export const BENCH_USAGE = `usage: hakmem bench WORKLOAD --variant NAME_OR_FILE [--variant ...] [options]

@@ -3,22 +3,12 @@ import { resolve } from 'node:path';
 import { DEFAULT_ROUNDS, replayWorkloadName, type Cell, type ExperimentOutcome } from '../runner/index.ts';
 import { median } from '../stats/index.ts';
 import type { ReplaySpec } from '../workloads/types.ts';
-import { ROUNDS_FLAG } from './bench.ts';
-import { parseArgs, UsageError, type FlagSpec } from './flags.ts';
+import { COMPARE_FLAGS } from './bench.ts';
+import { parseArgs, UsageError } from './flags.ts';
 import type { Io } from './io.ts';
 import { measure, writeReportFile } from './measure.ts';
 import { workloadSections } from './sections.ts';
 import { checkTargets, everyAvailableTarget } from './targets.ts';
-
-const REPLAY_FLAGS: Record<string, FlagSpec> = {
-  variant: { type: 'string', multiple: true },
-  rounds: ROUNDS_FLAG,
-  timeout: { type: 'count' },
-  json: { type: 'boolean' },
-  report: { type: 'string' },
-  progress: { type: 'boolean' },
-  help: { type: 'boolean' },
-};
 
 export const REPLAY_USAGE = `usage: hakmem replay FILE... [--variant NAME_OR_FILE ...] [options]
 
@@ -60,7 +50,7 @@ function replayJson(outcome: ExperimentOutcome, cell: Cell) {
 }
 
 export async function replayCommand(args: readonly string[], io: Io): Promise<number> {
-  const { flags, positionals } = parseArgs(args, REPLAY_FLAGS, 'replay');
+  const { flags, positionals } = parseArgs(args, COMPARE_FLAGS, 'replay');
   if (flags.help) {
     io.stdout.write(REPLAY_USAGE);
     return 0;

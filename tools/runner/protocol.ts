@@ -1,4 +1,5 @@
 import type { HeapMap } from '../../contracts/src/api.ts';
+import type { ReplayResult } from '../trace/index.ts';
 import type { RunResult, SyntheticSpec } from '../workloads/types.ts';
 import type { PreparedReplay } from './prepared-trace.ts';
 
@@ -17,19 +18,7 @@ export interface ChildRequest {
 }
 
 /** Per-replay figures beyond RunResult; the trace's own counts are the same for every target. */
-export interface ReplayStats {
-  readonly events: number;
-  readonly allocs: number;
-  readonly frees: number;
-  readonly reallocs: number;
-  readonly unknownFrees: number;
-  readonly peakLiveBytes: number;
-  readonly footprintBytes: number;
-  readonly seconds: number;
-  readonly opsPerSec: number;
-  readonly heldAfterFreeBytes: number;
-  readonly series: { readonly event: readonly number[]; readonly liveBytes: readonly number[]; readonly footprintBytes: readonly number[] };
-}
+export type ReplayStats = Omit<ReplayResult, 'footprintAtEndBytes' | 'batchNs'>;
 
 /** The one JSON line a child prints on success. */
 export interface ChildReport {
