@@ -1,10 +1,42 @@
+import { buildSync } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-const BOOT = new URL('./boot.mjs', import.meta.url);
+const bundles = new Map<string, string>();
+
+/**
+ * The TypeScript module `entry` as one JavaScript file, built once per process. Workers run it on bare
+ * Node: Node 20 applies no `--import` loader to worker threads, and a TypeScript loader in a measured
+ * thread cost up to a quarter of its throughput (see tools/runner/bundle.ts).
+ */
+function bundled(entry: URL): string {
+  const source = fileURLToPath(entry);
+  let outfile = bundles.get(source);
+  if (outfile === undefined) {
+    // per process and per source, so parallel test files never read each other's half-written bundle
+    const tag = createHash('sha256').update(source).digest('hex').slice(0, 8);
+    outfile = join(tmpdir(), `hakmem-${basename(source, '.ts')}-${tag}-${process.pid}.mjs`);
+    buildSync({
+      entryPoints: [source],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'error',
+      banner: { js: "import { createRequire as __hakmemRequire } from 'node:module'; const require = __hakmemRequire(import.meta.url);" },
+    });
+    bundles.set(source, outfile);
+  }
+  return outfile;
+}
 
 /** A worker thread running the TypeScript module `entry` (a file URL), with `data` as its workerData. */
 export function spawnTsWorker(entry: URL, data: Record<string, unknown>): Worker {
-  return new Worker(BOOT, { workerData: { ...data, entry: entry.href } });
+  return new Worker(bundled(entry), { workerData: data });
 }
 
 /** Resolves with each worker's one message, in order; rejects as soon as any worker fails or exits silently. */
