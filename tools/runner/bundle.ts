@@ -9,24 +9,28 @@ const CHILD_BUNDLE = fileURLToPath(new URL('../../.cache/runner/child.mjs', impo
 let built = false;
 
 /**
- * The child script as one plain JavaScript file, built once per parent process. Children then run
- * on bare Node: a TypeScript loader in the measured process costs startup and, measured here, up to
- * a quarter of an allocator's throughput (JIT state the loader leaves behind), and users run
- * compiled JavaScript anyway.
+ * A TypeScript module and everything it imports as one JavaScript file for bare Node. Measured
+ * processes and threads run such bundles: a TypeScript loader in the measured process cost startup
+ * and, measured here, up to a quarter of an allocator's throughput; users run compiled JavaScript anyway.
  */
+export function bundleModule(source: string, outfile: string): void {
+  buildSync({
+    entryPoints: [source],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+    // CommonJS dependencies bundled into an ES module still call require() for Node's builtins
+    banner: { js: "import { createRequire as __hakmemRequire } from 'node:module'; const require = __hakmemRequire(import.meta.url);" },
+  });
+}
+
+/** The runner's child script as a bundle, built once per parent process. */
 export function childBundle(): string {
   if (!built) {
-    buildSync({
-      entryPoints: [CHILD_SOURCE],
-      outfile: CHILD_BUNDLE,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'error',
-      // CommonJS dependencies bundled into an ES module still call require() for Node's builtins
-      banner: { js: "import { createRequire as __hakmemRequire } from 'node:module'; const require = __hakmemRequire(import.meta.url);" },
-    });
+    bundleModule(CHILD_SOURCE, CHILD_BUNDLE);
     built = true;
   }
   return CHILD_BUNDLE;

@@ -1,16 +1,15 @@
-import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { bundleModule } from '../../runner/bundle.ts';
 
 const bundles = new Map<string, string>();
 
 /**
  * The TypeScript module `entry` as one JavaScript file, built once per process. Workers run it on bare
- * Node: Node 20 applies no `--import` loader to worker threads, and a TypeScript loader in a measured
- * thread cost up to a quarter of its throughput (see tools/runner/bundle.ts).
+ * Node: Node 20 applies no `--import` loader to worker threads, and a loader would distort the measure.
  */
 function bundled(entry: URL): string {
   const source = fileURLToPath(entry);
@@ -19,16 +18,7 @@ function bundled(entry: URL): string {
     // per process and per source, so parallel test files never read each other's half-written bundle
     const tag = createHash('sha256').update(source).digest('hex').slice(0, 8);
     outfile = join(tmpdir(), `hakmem-${basename(source, '.ts')}-${tag}-${process.pid}.mjs`);
-    buildSync({
-      entryPoints: [source],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'error',
-      banner: { js: "import { createRequire as __hakmemRequire } from 'node:module'; const require = __hakmemRequire(import.meta.url);" },
-    });
+    bundleModule(source, outfile);
     bundles.set(source, outfile);
   }
   return outfile;
