@@ -86,9 +86,12 @@ describe('verdict', () => {
     expect(verdictOf(0.9, 1.1)).toBe('no clear difference');
   });
 
-  it('calls an interval within 2% of 1 no clear difference even when it excludes 1', () => {
+  it('calls a difference only when the whole interval lies beyond 2% of 1', () => {
     expect(verdictOf(1.001, 1.019)).toBe('no clear difference');
     expect(verdictOf(0.981, 0.999)).toBe('no clear difference');
-    expect(verdictOf(1.001, 1.03)).toBe('faster');
+    expect(verdictOf(1.001, 1.3)).toBe('no clear difference');
+    expect(verdictOf(0.7, 0.99)).toBe('no clear difference');
+    expect(verdictOf(1.021, 1.03)).toBe('faster');
+    expect(verdictOf(0.9, 0.979)).toBe('slower');
   });
 });
