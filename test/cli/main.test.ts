@@ -12,7 +12,9 @@ async function run(...argv: string[]) {
 
 describe('hakmem command line', () => {
   it.each([
-    [['bench'], /bench needs a WORKLOAD \(random_mixed, mid, large, whale, phase\)/],
+    [['bench'], /bench needs a WORKLOAD \(random_mixed, mid, large, whale, phase, larson, threadtest, xmalloc\)/],
+    [['bench', 'mid', '--variant', 'js-gc', '--threads', '2'], /--threads goes with larson, threadtest, xmalloc, not mid/],
+    [['bench', 'larson', '--variant', 'hakmem-mt', '--threads', '65'], /--threads must be a whole number from 1 to 64, got 65/],
     [['bench', 'tiny', '--variant', 'js-gc'], /unknown workload "tiny"/],
     [['bench', 'mid'], /needs at least one --variant/],
     [['bench', 'mid', '--variant', 'js-gc', '--ws', '0'], /--ws expects a positive integer, got "0"/],
@@ -51,4 +53,15 @@ describe('hakmem command line', () => {
     expect(document.targets[0].opsPerSec).toBeGreaterThan(0);
     expect(document.comparisons).toHaveLength(1);
   });
+
+  it('runs a thread workload on worker threads over one shared heap and compares the targets', async () => {
+    const { code, stdout } = await run('bench', 'threadtest', '--threads', '2', '--variant', 'hakmem-mt', '--variant', 'hakmem-mt',
+      '--iterations', '20', '--rounds', '2', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { threads: number; targets: { variant: string; opsPerSec: number; runs: unknown[] }[]; comparisons: { candidate: string }[] };
+    expect(report.threads).toBe(2);
+    expect(report.targets.map((t) => t.variant)).toEqual(['hakmem-mt', 'hakmem-mt#2']);
+    expect(report.targets.every((t) => t.opsPerSec > 0 && t.runs.length === 2)).toBe(true);
+    expect(report.comparisons.map((c) => c.candidate)).toEqual(['hakmem-mt#2']);
+  }, 60_000);
 });

@@ -1,10 +1,12 @@
 import { DEFAULT_ROUNDS } from '../runner/index.ts';
+import { THREAD_WORKLOADS } from '../workloads/threads/params.ts';
 import { isSyntheticWorkload, SYNTHETIC_WORKLOADS, syntheticSpec } from '../workloads/index.ts';
 import { parseArgs, UsageError, type FlagSpec } from './flags.ts';
 import type { Io } from './io.ts';
 import { measure, writeReportFile } from './measure.ts';
 import { comparisonTable, throughputTable } from './tables.ts';
 import { checkTargets } from './targets.ts';
+import { isThreadWorkload, threadBenchCommand } from './thread-bench.ts';
 
 /** The flags every comparing command (bench, replay) takes. */
 export const COMPARE_FLAGS: Record<string, FlagSpec> = {
@@ -23,6 +25,7 @@ const BENCH_FLAGS: Record<string, FlagSpec> = {
   min: { type: 'count' },
   max: { type: 'count' },
   seed: { type: 'natural' },
+  threads: { type: 'count' },
   ...COMPARE_FLAGS,
 };
 
@@ -31,7 +34,9 @@ export const BENCH_USAGE = `usage: hakmem bench WORKLOAD --variant NAME_OR_FILE 
 Runs one synthetic workload on each variant, every run in its own process, interleaved over
 rounds, and compares each variant's median throughput with the first one's.
 
-  WORKLOAD          ${SYNTHETIC_WORKLOADS.join(', ')}
+  WORKLOAD          ${SYNTHETIC_WORKLOADS.join(', ')}, or with worker threads on one
+                    shared heap: ${THREAD_WORKLOADS.join(', ')} (--threads N, default 2; variants like
+                    hakmem-mt, or native:NAME run with pthreads; --iterations sets the main count)
   --variant V       a hakmem preset, a variant JSON file, thi.ng, js-gc or native:NAME
                     (glibc, mimalloc, jemalloc, tcmalloc); repeat it; the first is the baseline
   --iterations N    loop iterations (default: the workload's own)
@@ -52,11 +57,20 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
     return 0;
   }
   const [workload, ...extra] = positionals;
-  if (workload === undefined) throw new UsageError(`hakmem bench needs a WORKLOAD (${SYNTHETIC_WORKLOADS.join(', ')})`);
-  if (!isSyntheticWorkload(workload)) throw new UsageError(`unknown workload "${workload}" (expected one of ${SYNTHETIC_WORKLOADS.join(', ')})`);
+  const workloads = [...SYNTHETIC_WORKLOADS, ...THREAD_WORKLOADS].join(', ');
+  if (workload === undefined) throw new UsageError(`hakmem bench needs a WORKLOAD (${workloads})`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (bench runs one workload)`);
   const variants = (flags.variant as string[] | undefined) ?? [];
   if (variants.length === 0) throw new UsageError('hakmem bench needs at least one --variant (e.g. --variant hakmem --variant native:glibc)');
+  if (isThreadWorkload(workload)) {
+    const options = {
+      workload, targets: checkTargets(variants), threads: (flags.threads as number | undefined) ?? 2,
+      rounds: flags.rounds as number | undefined, iterations: flags.iterations as number | undefined, seed: flags.seed as number | undefined,
+    };
+    return threadBenchCommand(options, Boolean(flags.json), io);
+  }
+  if (!isSyntheticWorkload(workload)) throw new UsageError(`unknown workload "${workload}" (expected one of ${workloads})`);
+  if (flags.threads !== undefined) throw new UsageError(`--threads goes with ${THREAD_WORKLOADS.join(', ')}, not ${workload}`);
   const spec = syntheticSpec(workload, {
     iterations: flags.iterations as number | undefined,
     ws: flags.ws as number | undefined,
