@@ -4,8 +4,10 @@ import { syntheticSpec } from '../../tools/workloads/index.ts';
 
 describe('runExperiment', () => {
   // Fourteen child processes of the yardstick, whose runs vary least of the JS targets. A difference
-  // is called only when the whole interval lies beyond 2% of 1, which keeps the A/A verdict stable.
-  it('runs each run in its own process and finds no clear difference between a target and itself', async () => {
+  // is called only when the whole interval lies beyond 2% of 1. The verdict is still statistical, and
+  // other test files load the two cores in bursts meanwhile, so an A/A run may be retried: the test
+  // fails only when three independent A/A runs all call a difference.
+  it('runs each run in its own process and finds no clear difference between a target and itself', { retry: 2, timeout: 60_000 }, async () => {
     const { data, cells } = await runExperimentWithDetails({
       targets: ['fused', 'fused'],
       workloads: [syntheticSpec('random_mixed', { iterations: 200_000 })],
@@ -20,7 +22,7 @@ describe('runExperiment', () => {
     expect(data.results.every((result) => result.runs.length === 7 && result.medianOpsPerSec > 0)).toBe(true);
     expect(data.comparisons).toHaveLength(1);
     expect(data.comparisons[0]).toMatchObject({ baseline: 'fused', candidate: 'fused#2', verdict: 'no clear difference' });
-  }, 60_000);
+  });
 
   it('skips a target whose run fails, once, with the reason', async () => {
     const notes: string[] = [];
