@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { THREAD_WORKLOAD_DEFAULTS } from '../workloads/threads/params.ts';
 import type { ThreadRunResult, ThreadWorkloadName, ThreadWorkloadParams } from '../workloads/threads/params.ts';
 import { findNativeAllocator, resolveLibrary } from './allocators.ts';
-import { DEFAULT_CACHE_DIR } from './build.ts';
+import { buildCached } from './build.ts';
 import type { BuildOptions } from './build.ts';
 
 export const THREADS_SOURCE = fileURLToPath(new URL('./threads.c', import.meta.url));
@@ -16,29 +14,11 @@ export interface NativeThreadsOptions extends BuildOptions {
   readonly libraryPath?: string;
 }
 
-function modifiedMs(path: string): number | undefined {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Builds threads.c (cc -O2 -pthread) unless the cached binary is at least as new; same scheme as build.ts. */
+/** Builds threads.c (cc -O2 -pthread) into the cache, as build.ts builds the harness. */
 export function buildThreadsHarness(options: BuildOptions = {}): string {
-  const compiler = options.compiler ?? 'cc';
-  const cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
-  const binary = join(cacheDir, BINARY_NAME);
-  const builtAt = modifiedMs(binary);
-  if (builtAt !== undefined && builtAt >= statSync(THREADS_SOURCE).mtimeMs) return binary;
-  mkdirSync(cacheDir, { recursive: true });
-  const partial = `${binary}.${process.pid}.partial`;
-  const result = spawnSync(compiler, ['-O2', '-pthread', '-o', partial, THREADS_SOURCE], { encoding: 'utf8' });
-  if (result.error || result.status !== 0) {
-    throw new Error(`building threads.c with ${compiler} failed: ${result.error?.message ?? result.stderr.trim().split('\n')[0]}`);
-  }
-  renameSync(partial, binary);
-  return binary;
+  const build = buildCached(THREADS_SOURCE, BINARY_NAME, ['-pthread'], options);
+  if (!build.ok) throw new Error(build.reason);
+  return build.binary;
 }
 
 /**
