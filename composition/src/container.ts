@@ -3,7 +3,7 @@ import {
   H_MID_POOL, H_SMALL_POOL, SLAB_KIND_MID, SLAB_KIND_SMALL, TOKENS, buildSizeClassTable, midClassSpec, smallClassSpec,
 } from '@hakmem/contracts';
 import type {
-  BlockClassifier, EventSink, EventSource, HeapBackend, L25Tier, Learner, PageArena, PolicyReader, PolicyWriter,
+  BlockClassifier, EventSink, EventSource, FreeChecks, HeapBackend, L25Tier, Learner, PageArena, PolicyReader, PolicyWriter,
   RefillEngine, RunTier, SharedHeapBackend, SharedPool, SizeClassTable, SpanProvider, ThreadFreelist,
 } from '@hakmem/contracts';
 import { AceLearner } from '@hakmem/ace-learner';
@@ -26,9 +26,9 @@ import { WhaleSpans } from '@hakmem/whale-spans';
 import type { ResolvedVariant } from './variant.ts';
 
 const CLASSIFIERS = {
-  'class-by-segment': { headerBytes: 0, box: SegmentClassifier },
-  'class-by-header': { headerBytes: 16, box: HeaderClassifier },
-  'class-checked': { headerBytes: 0, box: CheckedClassifier },
+  'class-by-segment': { headerBytes: 0, build: (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable, checks: FreeChecks) => new SegmentClassifier(heap, small, mid, checks) },
+  'class-by-header': { headerBytes: 16, build: (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable) => new HeaderClassifier(heap, small, mid) },
+  'class-checked': { headerBytes: 0, build: (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable) => new CheckedClassifier(heap, small, mid) },
 } as const;
 
 /** A learner that never changes the policy: the fixed-policy variants. */
@@ -99,14 +99,14 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding)
         : IDLE_LEARNER,
     [T.eventRing, T.policy, T.smallClasses, T.midClasses],
   );
-  bindSlabTier(container, options.listCapacity.small, options.learner.intervalRefills, 0, {
+  bindSlabTier(container, options.listCapacity.small, options.checks, options.learner.intervalRefills, 0, {
     pool: T.smallPool, freelist: T.smallFreelist, refill: T.smallRefill,
   });
-  bindSlabTier(container, options.listCapacity.mid, options.learner.intervalRefills, 'small', {
+  bindSlabTier(container, options.listCapacity.mid, options.checks, options.learner.intervalRefills, 'small', {
     pool: T.midPool, freelist: T.midFreelist, refill: T.midRefill,
   });
   container.bind(T.classifier).toResolvedValue(
-    (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable) => new classifier.box(heap, small, mid),
+    (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable) => classifier.build(heap, small, mid, options.checks),
     [T.heapBackend, T.smallClasses, T.midClasses],
   );
   container.bind(T.l25).toResolvedValue(
@@ -141,12 +141,18 @@ interface TierTokens {
 }
 
 /** The freelist and refill engine of one slab tier; the mid tier's classes follow the small ones in the policy. */
-function bindSlabTier(container: Container, capacity: number, learnerInterval: number, offsetAfter: 0 | 'small', tokens: TierTokens): void {
+function bindSlabTier(
+  container: Container, capacity: number, checks: FreeChecks, learnerInterval: number, offsetAfter: 0 | 'small', tokens: TierTokens,
+): void {
   const T = TOKENS;
   container.bind(tokens.freelist).toResolvedValue(
-    (heap: HeapBackend, pool: SharedPool, events: EventSink, small: SizeClassTable) =>
-      new TlsFreelist(heap.i32, pool, events, offsetAfter === 'small' ? small.count : 0, capacity),
-    [T.heapBackend, tokens.pool, T.eventRing, T.smallClasses],
+    (heap: HeapBackend, pool: SharedPool, events: EventSink, small: SizeClassTable, classifier: BlockClassifier) =>
+      new TlsFreelist(heap, pool, events, offsetAfter === 'small' ? small.count : 0, {
+        capacity,
+        // where the classifier does not catch every double free, the list head still catches one in a row
+        checkHead: !classifier.catchesEveryDoubleFree && checks !== 'none',
+      }),
+    [T.heapBackend, tokens.pool, T.eventRing, T.smallClasses, T.classifier],
   );
   container.bind(tokens.refill).toResolvedValue(
     (

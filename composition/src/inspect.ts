@@ -64,14 +64,15 @@ export class HeapInspector {
     const classes: ClassStats[] = [];
     let cachedBytes = this.arena.cachedBytes();
     for (const tier of this.tiers) {
-      cachedBytes += tier.freelist.cachedBytes();
-      liveBytes -= tier.freelist.cachedBytes();
+      const listBytes = tier.freelist.cachedBytes();
+      cachedBytes += listBytes;
+      liveBytes -= listBytes;
       for (let cls = 0; cls < tier.classes.count; cls++) {
-        liveBlocks -= tier.freelist.counts[cls];
+        liveBlocks -= tier.freelist.length(cls);
         classes.push({
           classIndex: classes.length,
           blockSize: tier.classes.sizes[cls],
-          hits: tier.freelist.hits[cls],
+          hits: tier.freelist.hits(cls),
           misses: tier.refill.misses[cls],
           refills: tier.refill.refills[cls],
           overflows: tier.freelist.overflows[cls],
@@ -116,10 +117,11 @@ export class HeapInspector {
       tier.pool.check(errors);
       freeBlocks += tier.freelist.check(errors, owned);
       for (let cls = 0; cls < tier.classes.count; cls++) {
-        for (let block = tier.freelist.heads[cls], n = 0; block !== 0 && n < tier.freelist.counts[cls]; block = this.heap.i32[block >>> 2], n++) {
+        const length = tier.freelist.length(cls);
+        for (let block = tier.freelist.heads[cls], n = 0; block !== 0 && n < length; block = this.heap.i32[block >>> 2], n++) {
           if (this.chunkClassOf(block, tier) !== cls) errors.push(`block ${block} in the class ${cls} list does not belong to a class ${cls} chunk`);
         }
-        liveBlocks -= tier.freelist.counts[cls];
+        liveBlocks -= length;
       }
     }
     this.forEachChunk((tier, chunk) => {

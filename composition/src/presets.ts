@@ -4,7 +4,12 @@ import type { VariantConfig } from './variant.ts';
 export const PRESETS: Readonly<Record<string, VariantConfig>> = {
   hakmem: {
     name: 'hakmem',
-    description: 'class from the slab table (no header), PageArena on, fixed refill policy',
+    description: 'class from the slab table (no header), a live bit per 16 bytes catches every double free, PageArena on, fixed refill policy',
+  },
+  'hakmem-fast': {
+    name: 'hakmem-fast',
+    description: 'no checks on free (class straight from the slab tag): what the checks cost',
+    options: { checks: 'none' },
   },
   'hakmem-header': {
     name: 'hakmem-header',
@@ -13,7 +18,7 @@ export const PRESETS: Readonly<Record<string, VariantConfig>> = {
   },
   'hakmem-checked': {
     name: 'hakmem-checked',
-    description: 'slab table plus a live bit per 16 bytes: the checked mode, catches every double free',
+    description: 'the whole slab lookup on every free plus the live bit: precise diagnosis up front, catches every double free',
     boxes: { classifier: 'class-checked' },
   },
   'hakmem-no-arena': {
@@ -28,8 +33,8 @@ export const PRESETS: Readonly<Record<string, VariantConfig>> = {
   },
   'hakmem-mt': {
     name: 'hakmem-mt',
-    description: 'for a heap shared by worker threads (createSharedHeap/attach): no span caches, which would be per thread',
-    options: { pageArena: { enable: false }, l25: { cacheSlots: 0 }, whale: { cacheSlots: 0 } },
+    description: 'for a heap shared by worker threads (createSharedHeap/attach): no span caches and no live bits, which would be per thread',
+    options: { checks: 'slab', pageArena: { enable: false }, l25: { cacheSlots: 0 }, whale: { cacheSlots: 0 } },
   },
 };
 

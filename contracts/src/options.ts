@@ -1,10 +1,18 @@
 import { throwBadConfig } from './errors.ts';
 
+/**
+ * `live-bit`: a bit per 16 bytes catches every double free and every bad pointer; `slab`: block start and
+ * carved checks, a double free caught only while the block heads its list (shared heaps); `none`: no checks.
+ */
+export type FreeChecks = 'live-bit' | 'slab' | 'none';
+
 /** Every tunable of a composed allocator, with its default, in one place. */
 export interface AllocatorOptions {
   heap: { bytes: number };
   /** what malloc does when memory is out: return 0, or throw OUT_OF_MEMORY */
   oom: 'null' | 'throw';
+  /** what free checks on its fast path (class-by-segment): see FreeChecks */
+  checks: FreeChecks;
   refill: { small: number; mid: number };
   listCapacity: { small: number; mid: number };
   pageArena: { enable: boolean; hotSize: number; warm64k: number; warm128k: number; warm2m: number };
@@ -43,6 +51,7 @@ const MiB = 1 << 20;
 export const OPTION_SCHEMA: Readonly<Record<string, OptionSpec>> = {
   'heap.bytes': { kind: 'number', default: 1024 * MiB, min: 8 * MiB, max: 4096 * MiB - 65536, multipleOf: 65536, env: 'HAKMEM_HEAP_BYTES' },
   oom: { kind: 'choice', default: 'null', choices: ['null', 'throw'], env: 'HAKMEM_OOM' },
+  checks: { kind: 'choice', default: 'live-bit', choices: ['live-bit', 'slab', 'none'], env: 'HAKMEM_CHECKS' },
   'refill.small': { kind: 'number', default: 32, min: 1, max: 1024, env: 'HAKMEM_REFILL_SMALL' },
   'refill.mid': { kind: 'number', default: 4, min: 1, max: 256, env: 'HAKMEM_REFILL_MID' },
   'listCapacity.small': { kind: 'number', default: 256, min: 1, max: 65536, env: 'HAKMEM_LIST_CAPACITY_SMALL' },

@@ -61,16 +61,28 @@ export interface SharedPool {
   check(errors: string[]): void;
 }
 
+/**
+ * Hot operations are closures a box builds once, at composition (`hotOps()`), capturing its typed arrays
+ * as constants: a chain of field loads per call cost ~8 ns a malloc+free pair (notes/hot-path.md).
+ * Whoever holds them asks again after the memory grows (the views change) or to swap them out.
+ */
+export interface FreelistHotOps {
+  /** the list's first block, unlinked, or 0 when the list is empty */
+  readonly pop: (classIndex: number) => Ptr;
+  /** links a freed block in; a list past its capacity gives blocks back to their chunks */
+  readonly push: (classIndex: number, ptr: Ptr) => void;
+}
+
 /** Per-thread, per-class singly linked lists whose links live in the free blocks. */
 export interface ThreadFreelist extends CacheHolder {
   readonly heads: Int32Array;
-  readonly counts: Int32Array;
-  readonly capacities: Int32Array;
-  readonly hits: Float64Array;
   readonly overflows: Float64Array;
-  pop(classIndex: number): Ptr;
-  push(classIndex: number, ptr: Ptr): void;
+  hotOps(): FreelistHotOps;
   install(classIndex: number, head: Ptr, count: number, capacity: number): void;
+  /** blocks in the class's list (a walk: not for hot paths) */
+  length(classIndex: number): number;
+  /** mallocs served from the class's list so far, derived from what went in and out of it */
+  hits(classIndex: number): number;
   /** gives every cached block back to its chunk (thread exit, or to measure) */
   flushAll(): void;
   cachedBytes(): number;
@@ -85,20 +97,27 @@ export interface RefillEngine extends CacheHolder {
   readonly refills: Float64Array;
 }
 
-/** How free() learns a small block's class: from a header before it, or from its slab. */
-export interface BlockClassifier {
-  readonly name: string;
-  /** bytes of header in front of every slab-tier block (the stride includes them) */
-  readonly headerBytes: number;
+/** A classifier's hot operations (see FreelistHotOps). */
+export interface ClassifierHotOps {
   /** marks a block as handed out (header write, live bit); a no-op where nothing is kept */
-  stamp(ptr: Ptr, tierClass: number): void;
+  readonly stamp: (ptr: Ptr, tierClass: number) => void;
   /**
    * The class of a block being freed: small class (0-255), mid class + MID_CLASS_BASE, or
    * RESOLVE_PAGES when the pointer lies in a page run. Throws a HakmemError for a bad pointer,
    * changing nothing.
    */
-  resolve(ptr: Ptr): number;
-  /** what resolve would return, without marking anything (for usableSize and realloc) */
+  readonly resolve: (ptr: Ptr) => number;
+}
+
+/** How free() learns a small block's class: from a header before it, or from its slab. */
+export interface BlockClassifier {
+  readonly name: string;
+  /** bytes of header in front of every slab-tier block (the stride includes them) */
+  readonly headerBytes: number;
+  /** true when resolve catches every double free itself (live bits, headers); else the thread list checks its head */
+  readonly catchesEveryDoubleFree: boolean;
+  hotOps(): ClassifierHotOps;
+  /** what resolve would return, without marking anything (for usableSize and realloc); throws as resolve does */
   peek(ptr: Ptr): number;
 }
 export const MID_CLASS_BASE = 256;
@@ -118,11 +137,18 @@ export interface RunTier extends CacheHolder {
   check(errors: string[]): void;
 }
 
+/** The front gate's hot operations: they are the allocator's malloc and free. */
+export interface GateHotOps {
+  readonly malloc: (size: number) => Ptr;
+  readonly free: (ptr: Ptr) => void;
+}
+
 /** The front gate: size to tier on malloc, pointer to owner on free. */
 export interface FrontGate {
-  malloc(size: number): Ptr;
-  free(ptr: Ptr): void;
+  /** builds malloc/free over the boxes' current views; the gate's own cold paths use the latest ones */
+  hotOps(): GateHotOps;
   alignedAlloc(alignment: number, size: number): Ptr;
+  /** the usable size of a live block; throws (DOUBLE_FREE, BAD_POINTER, ...) for anything else */
   usableSize(ptr: Ptr): number;
   resizeInPlace(ptr: Ptr, size: number): boolean;
 }

@@ -13,9 +13,10 @@ export interface Blocks extends Rig {
 
 export function blocks(headerBytes: number): Blocks {
   const r = rig({ headerBytes, refill: 4, heapBytes: 32 * MiB });
-  const take = (refill: () => number, list: { pop(c: number): number }, cls: number) => {
+  const take = (refill: () => number, list: { hotOps(): { pop(c: number): number } }, cls: number) => {
     const out = [refill()];
-    for (let b = list.pop(cls); b !== 0; b = list.pop(cls)) out.push(b);
+    const { pop } = list.hotOps();
+    for (let b = pop(cls); b !== 0; b = pop(cls)) out.push(b);
     return out;
   };
   const smallBlocks = take(() => r.smallRefill.refill(3), r.smallList, 3);

@@ -87,8 +87,8 @@ export function rig(opts: { heapBytes?: number; headerBytes?: number; refill?: n
   const sink = new RecordingSink();
   const learner = new CountingLearner();
   const interval = opts.learnerInterval ?? 1 << 20;
-  const smallList = new TlsFreelist(heap.i32, smallPool, sink, 0, capacity);
-  const midList = new TlsFreelist(heap.i32, midPool, sink, small.count, capacity);
+  const smallList = new TlsFreelist(heap, smallPool, sink, 0, { capacity, checkHead: true });
+  const midList = new TlsFreelist(heap, midPool, sink, small.count, { capacity, checkHead: true });
   const smallRefill = new RefillEngineBox(heap, smallPool, smallList, policy as PolicyReader, sink, learner, 0, interval);
   const midRefill = new RefillEngineBox(heap, midPool, midList, policy as PolicyReader, sink, learner, small.count, interval);
   return { heap, arena, superSlab, small, mid, smallPool, midPool, policy, sink, learner, smallList, midList, smallRefill, midRefill };

@@ -12,10 +12,10 @@ describe('refill-engine', () => {
     const first = r.smallRefill.refill(cls);
     expect(first).not.toBe(0);
     expect(first % 65536).toBe(0); // the first block of a fresh chunk
-    expect(r.smallList.counts[cls]).toBe(7);
+    expect(r.smallList.length(cls)).toBe(7);
     expect(r.smallList.capacities[cls]).toBe(32);
     const rest: number[] = [];
-    for (let b = r.smallList.pop(cls); b !== 0; b = r.smallList.pop(cls)) rest.push(b);
+    for (let b = r.smallList.hotOps().pop(cls); b !== 0; b = r.smallList.hotOps().pop(cls)) rest.push(b);
     expect(rest).toEqual(Array.from({ length: 7 }, (_, i) => first + (i + 1) * stride));
     const chunk = first >>> 16;
     expect([slabWord(r.heap, chunk, SLAB_CARVED), slabWord(r.heap, chunk, SLAB_USED)]).toEqual([8, 8]);
@@ -45,16 +45,16 @@ describe('refill-engine', () => {
     capacities[cls] = 10;
     r.policy.publish(refills, capacities);
     // publishing changes nothing live
-    expect([r.smallList.heads[cls], r.smallList.counts[cls], r.smallList.capacities[cls]]).toEqual([head, 7, 64]);
-    while (r.smallList.pop(cls) !== 0);
+    expect([r.smallList.heads[cls], r.smallList.length(cls), r.smallList.capacities[cls]]).toEqual([head, 7, 64]);
+    while (r.smallList.hotOps().pop(cls) !== 0);
     const first = r.smallRefill.refill(cls);
     expect(first).not.toBe(0);
-    expect(r.smallList.counts[cls]).toBe(2); // 3 carved, one handed out
+    expect(r.smallList.length(cls)).toBe(2); // 3 carved, one handed out
     expect(r.smallList.capacities[cls]).toBe(10);
     expect(r.sink.events.at(-1)).toEqual([EVENT_REFILL, cls, 3]);
     // other classes keep the old count
     r.smallRefill.refill(cls + 1);
-    expect(r.smallList.counts[cls + 1]).toBe(7);
+    expect(r.smallList.length(cls + 1)).toBe(7);
   });
 
   it('the mid engine reads the policy after the small classes', () => {
@@ -64,7 +64,7 @@ describe('refill-engine', () => {
     refills[r.small.count + 5] = 6;
     r.policy.publish(refills, new Int32Array(count).fill(64));
     r.midRefill.refill(5);
-    expect(r.midList.counts[5]).toBe(5);
+    expect(r.midList.length(5)).toBe(5);
     expect(r.sink.events.at(-1)).toEqual([EVENT_REFILL, r.small.count + 5, 6]);
   });
 
@@ -73,7 +73,7 @@ describe('refill-engine', () => {
     const cls = 0;
     const first = r.smallRefill.refill(cls);
     const blocks = [first];
-    for (let b = r.smallList.pop(cls); b !== 0; b = r.smallList.pop(cls)) blocks.push(b);
+    for (let b = r.smallList.hotOps().pop(cls); b !== 0; b = r.smallList.hotOps().pop(cls)) blocks.push(b);
     // return two blocks to the chunk directly
     r.heap.i32[blocks[1] >>> 2] = blocks[2];
     r.heap.i32[blocks[2] >>> 2] = 0;
@@ -82,7 +82,7 @@ describe('refill-engine', () => {
     expect(slabWord(r.heap, chunk, SLAB_FREE_COUNT)).toBe(2);
     const again = r.smallRefill.refill(cls);
     const got = [again];
-    for (let b = r.smallList.pop(cls); b !== 0; b = r.smallList.pop(cls)) got.push(b);
+    for (let b = r.smallList.hotOps().pop(cls); b !== 0; b = r.smallList.hotOps().pop(cls)) got.push(b);
     expect(new Set(got.slice(0, 2))).toEqual(new Set([blocks[1], blocks[2]]));
     expect(got.slice(2)).toEqual([first + 4 * 16, first + 5 * 16]);
     expect(slabWord(r.heap, chunk, SLAB_FREE_COUNT)).toBe(0);
@@ -94,10 +94,10 @@ describe('refill-engine', () => {
     const cls = r.small.count - 1; // 8 KiB: 8 per 64 KiB chunk
     expect(r.small.capacities[cls]).toBe(8);
     const a = r.smallRefill.refill(cls);
-    while (r.smallList.pop(cls) !== 0);
+    while (r.smallList.hotOps().pop(cls) !== 0);
     const b = r.smallRefill.refill(cls);
     const got = [b];
-    for (let x = r.smallList.pop(cls); x !== 0; x = r.smallList.pop(cls)) got.push(x);
+    for (let x = r.smallList.hotOps().pop(cls); x !== 0; x = r.smallList.hotOps().pop(cls)) got.push(x);
     expect(got.length).toBe(5);
     expect(got.filter((x) => x >>> 16 === a >>> 16).length).toBe(3);
     expect(got.filter((x) => x >>> 16 !== a >>> 16).length).toBe(2);
@@ -109,7 +109,7 @@ describe('refill-engine', () => {
     const r = rig({ heapBytes: 8 * MiB, refill: 2 });
     while (r.superSlab.allocSpan(65536, 65536) !== 0);
     expect(r.smallRefill.refill(0)).toBe(0);
-    expect(r.smallList.counts[0]).toBe(0);
+    expect(r.smallList.length(0)).toBe(0);
     expect(r.smallRefill.refills[0]).toBe(0);
     expect(r.smallRefill.misses[0]).toBe(1);
   });

@@ -7,57 +7,69 @@ import { codeOf, heapErrors, rig, slabWord } from './helpers.ts';
 function withBlocks(cls: number, n: number, capacity: number) {
   const r = rig({ refill: n, capacity: Math.max(capacity, n) });
   const blocks = [r.smallRefill.refill(cls)];
-  while (r.smallList.counts[cls] > 0) blocks.push(r.smallList.pop(cls));
-  const list = new TlsFreelist(r.heap.i32, r.smallPool, r.sink, 0, capacity);
-  return { ...r, blocks, list };
+  const take = r.smallList.hotOps().pop;
+  for (let b = take(cls); b !== 0; b = take(cls)) blocks.push(b);
+  const list = new TlsFreelist(r.heap, r.smallPool, r.sink, 0, { capacity, checkHead: true });
+  const { pop, push } = list.hotOps();
+  return { ...r, blocks, list, pop, push };
 }
 const owned = () => new Uint8Array(1 << 20);
 
 describe('tls-freelist', () => {
   it('pops nothing from an empty list', () => {
-    const { list } = withBlocks(0, 4, 8);
-    expect(list.pop(0)).toBe(0);
-    expect(list.hits[0]).toBe(0);
+    const { list, pop } = withBlocks(0, 4, 8);
+    expect(pop(0)).toBe(0);
+    expect(list.hits(0)).toBe(0);
   });
 
-  it('push and pop are LIFO, counting blocks and hits', () => {
-    const { list, blocks, small } = withBlocks(3, 4, 8);
-    for (const b of blocks) list.push(3, b);
-    expect(list.counts[3]).toBe(4);
+  it('push and pop are LIFO; lengths and hits are derived exactly', () => {
+    const { list, blocks, small, pop, push } = withBlocks(3, 4, 8);
+    for (const b of blocks) push(3, b);
+    expect(list.length(3)).toBe(4);
     expect(list.heads[3]).toBe(blocks[3]);
     expect(list.cachedBytes()).toBe(4 * small.sizes[3]);
     expect(heapErrors((e) => list.check(e, owned()))).toEqual([]);
-    expect([list.pop(3), list.pop(3)]).toEqual([blocks[3], blocks[2]]);
-    expect(list.counts[3]).toBe(2);
-    expect(list.hits[3]).toBe(2);
+    expect([pop(3), pop(3)]).toEqual([blocks[3], blocks[2]]);
+    expect(list.length(3)).toBe(2);
+    expect(list.hits(3)).toBe(2);
     expect(list.cachedBytes()).toBe(2 * small.sizes[3]);
+    // across room checks and spills: 20 rounds of 4 pushes and 3 pops on a capacity of 8
+    const { list: l2, blocks: many, pop: pop2, push: push2 } = withBlocks(3, 80, 8);
+    let pops = 0;
+    for (let round = 0; round < 20; round++) {
+      for (const b of many.slice(round * 4, round * 4 + 4)) push2(3, b);
+      for (let i = 0; i < 3; i++) if (pop2(3) !== 0) pops++;
+    }
+    expect(l2.hits(3)).toBe(pops);
+    expect(l2.overflows[3]).toBeGreaterThan(0);
   });
 
   it('install replaces the list and its capacity', () => {
-    const { heap, list, blocks } = withBlocks(1, 3, 8);
+    const { heap, list, blocks, pop } = withBlocks(1, 3, 8);
     heap.i32[blocks[0] >>> 2] = blocks[1];
     heap.i32[blocks[1] >>> 2] = blocks[2];
     heap.i32[blocks[2] >>> 2] = 0;
     list.install(1, blocks[0], 3, 20);
-    expect([list.counts[1], list.capacities[1]]).toEqual([3, 20]);
-    expect([list.pop(1), list.pop(1), list.pop(1), list.pop(1)]).toEqual([...blocks, 0]);
+    expect([list.length(1), list.capacities[1]]).toEqual([3, 20]);
+    expect([pop(1), pop(1), pop(1), pop(1)]).toEqual([...blocks, 0]);
+    expect(list.hits(1)).toBe(3);
   });
 
   it('rejects a block pushed twice in a row (DOUBLE_FREE), changing nothing', () => {
-    const { list, blocks } = withBlocks(0, 2, 8);
-    list.push(0, blocks[0]);
-    expect(codeOf(() => list.push(0, blocks[0]))).toBe('DOUBLE_FREE');
-    expect(list.counts[0]).toBe(1);
+    const { list, blocks, push } = withBlocks(0, 2, 8);
+    push(0, blocks[0]);
+    expect(codeOf(() => push(0, blocks[0]))).toBe('DOUBLE_FREE');
+    expect(list.length(0)).toBe(1);
     expect(list.heads[0]).toBe(blocks[0]);
   });
 
   it('spills to the chunk past its capacity, keeping half, with an overflow event', () => {
-    const { heap, list, blocks, sink, smallPool } = withBlocks(2, 9, 8);
+    const { heap, list, blocks, sink, smallPool, push } = withBlocks(2, 9, 8);
     const chunk = blocks[0] >>> 16;
     expect(slabWord(heap, chunk, SLAB_USED)).toBe(9);
-    for (const b of blocks) list.push(2, b);
+    for (const b of blocks) push(2, b);
     // the ninth push overflows capacity 8: keep 4, give 5 back
-    expect(list.counts[2]).toBe(4);
+    expect(list.length(2)).toBe(4);
     expect(list.overflows[2]).toBe(1);
     expect(sink.events.filter((e) => e[0] === EVENT_OVERFLOW)).toEqual([[EVENT_OVERFLOW, 2, 5]]);
     expect(slabWord(heap, chunk, SLAB_USED)).toBe(4);
@@ -77,18 +89,30 @@ describe('tls-freelist', () => {
   // spill() keeps the newest blocks: the head is the block just freed, so a second free of it is
   // still caught, and the hot blocks stay in the thread list.
   it('a block pushed twice in a row is rejected even when its first push spilled', () => {
-    const { list, blocks } = withBlocks(2, 9, 8);
-    for (const b of blocks) list.push(2, b);
+    const { list, blocks, push } = withBlocks(2, 9, 8);
+    for (const b of blocks) push(2, b);
     expect(list.overflows[2]).toBe(1);
-    expect(codeOf(() => list.push(2, blocks[8]))).toBe('DOUBLE_FREE');
+    expect(codeOf(() => push(2, blocks[8]))).toBe('DOUBLE_FREE');
+  });
+
+  it('a list found more than half full when its room runs out gives the older half back', () => {
+    const { list, blocks, pop, push } = withBlocks(2, 12, 8);
+    for (const b of blocks.slice(0, 8)) push(2, b); // room 8 used up exactly
+    pop(2);
+    push(2, blocks[8]); // room runs out: 8 blocks, more than half of 8
+    expect(list.length(2)).toBe(4);
+    expect(list.overflows[2]).toBe(1);
+    for (let i = 0; i < 4; i++) pop(2);
+    push(2, blocks[9]); // room 4 left after the check: no walk, no spill
+    expect([list.length(2), list.overflows[2]]).toEqual([1, 1]);
   });
 
   it('flushAll returns every cached block to its chunk', () => {
-    const { heap, list, blocks, smallPool } = withBlocks(4, 6, 16);
+    const { heap, list, blocks, smallPool, push } = withBlocks(4, 6, 16);
     smallPool.retireChunk(blocks[0] >>> 16); // the chunk leaves the refill engine (as when exhausted)
-    for (const b of blocks.slice(0, 4)) list.push(4, b);
+    for (const b of blocks.slice(0, 4)) push(4, b);
     list.flushAll();
-    expect(list.counts[4]).toBe(0);
+    expect(list.length(4)).toBe(0);
     expect(list.heads[4]).toBe(0);
     expect(list.cachedBytes()).toBe(0);
     const chunk = blocks[0] >>> 16;
@@ -97,13 +121,11 @@ describe('tls-freelist', () => {
     expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_PARTIAL);
   });
 
-  it('check() reports a list whose count is wrong or that holds a block twice', () => {
-    const { heap, list, blocks } = withBlocks(0, 3, 8);
-    list.push(0, blocks[0]);
-    list.push(0, blocks[1]);
-    list.counts[0] = 3;
-    expect(heapErrors((e) => list.check(e, owned())).join()).toMatch(/holds 2 blocks, its count says 3/);
-    list.counts[0] = 2;
+  it('check() reports a list that holds a block twice', () => {
+    const { heap, list, blocks, push } = withBlocks(0, 3, 8);
+    push(0, blocks[0]);
+    push(0, blocks[1]);
+    expect(heapErrors((e) => list.check(e, owned()))).toEqual([]);
     heap.i32[blocks[0] >>> 2] = blocks[1]; // a cycle
     expect(heapErrors((e) => list.check(e, owned())).join()).toMatch(/appears twice/);
   });

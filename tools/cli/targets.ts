@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PRESET_NAMES } from '../../composition/src/index.ts';
 import { nativeAvailability, NATIVE_ALLOCATORS } from '../native/index.ts';
-import { NATIVE_TARGETS, PEER_TARGETS, targetKind } from '../runner/index.ts';
+import { NATIVE_TARGETS, PEER_TARGETS, YARDSTICK_TARGETS, targetKind } from '../runner/index.ts';
 import { UsageError } from './flags.ts';
 
 /** Checks each --variant; a variant file becomes an absolute path so children find it from anywhere. */
@@ -17,7 +17,7 @@ export function checkTargets(names: readonly string[]): string[] {
     if (existsSync(name)) return resolve(name);
     throw new UsageError(
       `--variant "${name}" is neither a preset (${PRESET_NAMES.join(', ')}), a peer (${PEER_TARGETS.join(', ')}), ` +
-        `the yardstick (fused), ` +
+        `a yardstick (${YARDSTICK_TARGETS.join(', ')}), ` +
         `native:NAME (${NATIVE_ALLOCATORS.map((allocator) => allocator.name).join(', ')}) nor an existing variant file`,
     );
   });

@@ -1,14 +1,14 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { SourceFile } from 'ts-morph';
-import { functionName, functionsTagged } from './syntax.ts';
-import type { ViolationSink } from './syntax.ts';
+import { functionName, functionsTagged, isFunctionLike } from './syntax.ts';
+import type { FunctionLike, ViolationSink } from './syntax.ts';
 
-/** What a `@hotpath` function must not contain, with why and what to do instead (shared/notes/hot-path.md). */
+/** What hot code must not contain, with why and what to do instead (shared/notes/hot-path.md). */
 const FORBIDDEN: ReadonlyArray<readonly [SyntaxKind, string]> = [
   [SyntaxKind.ObjectLiteralExpression, 'an object literal: it allocates on every call. Keep state in preallocated fields or typed arrays'],
   [SyntaxKind.ArrayLiteralExpression, 'an array literal: it allocates on every call. Keep state in preallocated fields or typed arrays'],
-  [SyntaxKind.ArrowFunction, 'a closure: it allocates on every call. Make it a method or a module function'],
-  [SyntaxKind.FunctionExpression, 'a closure: it allocates on every call. Make it a method or a module function'],
+  [SyntaxKind.ArrowFunction, 'a closure: it allocates on every call. Make it a method or a module function, or build it once in a hot-ops factory'],
+  [SyntaxKind.FunctionExpression, 'a closure: it allocates on every call. Make it a method or a module function, or build it once in a hot-ops factory'],
   [SyntaxKind.NewExpression, 'a new: it allocates on every call. Preallocate in the constructor'],
   [SyntaxKind.TryStatement, 'a try statement: error handling belongs off the hot path. Check the condition and call a small never-returning function on failure'],
   [SyntaxKind.TemplateExpression, 'a template literal: it builds a string. Move the message into a small never-returning function'],
@@ -17,14 +17,85 @@ const FORBIDDEN: ReadonlyArray<readonly [SyntaxKind, string]> = [
 ];
 const FORBIDDEN_KINDS = new Map(FORBIDDEN);
 
-/** Rules for every `@hotpath` function of every box: nothing that allocates, builds strings or throws inline. */
+/**
+ * Rules for every `@hotpath` function of every box: nothing that allocates, builds strings or throws inline.
+ * A `@hotpath` function that returns closures is a hot-ops factory (run once, at composition): it may build
+ * them and the object holding them, and the rules apply instead to the closures it returns and to the
+ * closures of its own that those call.
+ */
 export function checkHotPaths(file: SourceFile, sink: ViolationSink): void {
   for (const fn of functionsTagged(file, 'hotpath')) {
     const name = functionName(fn);
-    fn.forEachDescendant((node) => {
-      const why = FORBIDDEN_KINDS.get(node.getKind()) ?? (isStringConcatenation(node) ? 'string concatenation with +: it builds a string. Move the message into a small never-returning function' : undefined);
-      if (why) sink.add('hot', node, `@hotpath ${name} contains ${why}.`);
+    const hot = returnedClosures(fn);
+    if (hot.size === 0) {
+      checkBody(fn, `@hotpath ${name}`, sink);
+      continue;
+    }
+    for (const [closure, closureName] of hot) checkBody(closure, `@hotpath ${name}, hot closure ${closureName},`, sink);
+  }
+}
+
+function checkBody(fn: Node, what: string, sink: ViolationSink): void {
+  fn.forEachDescendant((node) => {
+    const why = FORBIDDEN_KINDS.get(node.getKind()) ?? (isStringConcatenation(node) ? 'string concatenation with +: it builds a string. Move the message into a small never-returning function' : undefined);
+    if (why) sink.add('hot', node, `${what} contains ${why}.`);
+  });
+}
+
+function isClosure(node: Node): node is FunctionLike {
+  return Node.isArrowFunction(node) || Node.isFunctionExpression(node);
+}
+
+/** The factory's own `const name = (...) => ...` closures, by name. */
+function ownClosures(fn: FunctionLike): Map<string, FunctionLike> {
+  const found = new Map<string, FunctionLike>();
+  fn.forEachDescendant((node) => {
+    if (!Node.isVariableDeclaration(node) || node.getFirstAncestor(isFunctionLike) !== fn) return;
+    const init = node.getInitializer();
+    if (init && isClosure(init)) found.set(node.getName(), init);
+  });
+  return found;
+}
+
+/** Closures the factory returns (inline or by name), plus the factory's closures they call, each with a name. */
+function returnedClosures(fn: FunctionLike): Map<FunctionLike, string> {
+  const named = ownClosures(fn);
+  const pending: Array<[FunctionLike, string]> = [];
+  for (const ret of fn.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
+    const value = ret.getExpression();
+    if (value && ret.getFirstAncestor(isFunctionLike) === fn) returnedLeaves(value, named, pending);
+  }
+  const hot = new Map<FunctionLike, string>();
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (hot.has(next[0])) continue;
+    hot.set(next[0], next[1]);
+    // the factory's closures a hot closure calls are hot too; closures inside it are violations of its own
+    next[0].forEachDescendant((node, traversal) => {
+      if (isClosure(node)) return traversal.skip();
+      const closure = Node.isIdentifier(node) ? named.get(node.getText()) : undefined;
+      if (closure) pending.push([closure, node.getText()]);
+      return undefined;
     });
+  }
+  return hot;
+}
+
+/**
+ * The closures a return value hands out: the value itself, an object literal's properties, either branch
+ * of a conditional. Anything else (a call, say) makes no closure hot, so the function is checked whole.
+ */
+function returnedLeaves(value: Node, named: Map<string, FunctionLike>, out: Array<[FunctionLike, string]>): void {
+  if (isClosure(value)) out.push([value, '(inline)']);
+  else if (Node.isIdentifier(value) && named.has(value.getText())) out.push([named.get(value.getText()) as FunctionLike, value.getText()]);
+  else if (Node.isParenthesizedExpression(value)) returnedLeaves(value.getExpression(), named, out);
+  else if (Node.isConditionalExpression(value)) {
+    returnedLeaves(value.getWhenTrue(), named, out);
+    returnedLeaves(value.getWhenFalse(), named, out);
+  } else if (Node.isObjectLiteralExpression(value)) {
+    for (const property of value.getProperties()) {
+      if (Node.isShorthandPropertyAssignment(property)) returnedLeaves(property.getNameNode(), named, out);
+      else if (Node.isPropertyAssignment(property)) returnedLeaves(property.getInitializerOrThrow(), named, out);
+    }
   }
 }
 

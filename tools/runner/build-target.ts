@@ -25,6 +25,10 @@ export async function targetFactory(name: string): Promise<() => BuiltTarget> {
       return () => ({ target: createPeer(kind.peer), ownCountIncomplete: kind.peer === 'js-gc' });
     }
     case 'yardstick': {
+      if (kind.yardstick === 'plain') {
+        const { PlainTarget } = await import('../yardstick/plain.ts');
+        return () => ({ target: new PlainTarget() });
+      }
       const { FusedTarget } = await import('../yardstick/fused.ts');
       return () => ({ target: new FusedTarget() });
     }

@@ -2,7 +2,7 @@ import {
   MID_CLASS_BASE, RESOLVE_PAGES, SLAB_KIND_MID, SLAB_KIND_PAGES, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS,
   resolveSlabBlock, throwBadPointer, throwDoubleFree,
 } from '@hakmem/contracts';
-import type { BlockClassifier, HeapBackend, HeapLayout, SizeClassTable } from '@hakmem/contracts';
+import type { BlockClassifier, ClassifierHotOps, HeapBackend, SizeClassTable } from '@hakmem/contracts';
 
 /** Header magic as in the seeds' Pool TLS: the high nibble is 0xb; the low bit says live (1) or free (0). */
 const HEADER_LIVE = 0xb1;
@@ -17,48 +17,57 @@ const HEADER_FREE = 0xb0;
 export class HeaderClassifier implements BlockClassifier {
   readonly name = 'class-by-header';
   readonly headerBytes = 16;
-  private readonly u8: Uint8Array;
-  private readonly i32: Int32Array;
-  private readonly layout: HeapLayout;
+  readonly catchesEveryDoubleFree = true;
 
   constructor(
-    backend: HeapBackend,
+    private readonly backend: HeapBackend,
     private readonly small: SizeClassTable,
     private readonly mid: SizeClassTable,
-  ) {
-    this.u8 = backend.u8;
-    this.i32 = backend.i32;
-    this.layout = backend.layout;
-  }
+  ) {}
 
   /** @hotpath */
-  stamp(ptr: number, tierClass: number): void {
-    this.u8[ptr - 1] = HEADER_LIVE;
-    this.u8[ptr - 2] = tierClass;
+  hotOps(): ClassifierHotOps {
+    const { i32, u8, layout } = this.backend;
+    const metaBytes = layout.metaBytes;
+    const heapBytes = layout.heapBytes;
+    const slabTable = layout.slabTableWord + SLAB_TAG;
+    const slow = (ptr: number): number => this.peek(ptr);
+    const stamp = (ptr: number, tierClass: number): void => {
+      u8[ptr - 1] = HEADER_LIVE;
+      u8[ptr - 2] = tierClass;
+    };
+    const resolve = (ptr: number): number => {
+      if ((ptr >>> 0) === ptr && ptr >= metaBytes && ptr < heapBytes && u8[ptr - 1] === HEADER_LIVE) {
+        const tag = i32[slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS];
+        const kind = tag >>> 24;
+        const cls = u8[ptr - 2];
+        if (cls === (tag & 255) && (kind === SLAB_KIND_SMALL || kind === SLAB_KIND_MID)) {
+          u8[ptr - 1] = HEADER_FREE;
+          return kind === SLAB_KIND_MID ? cls + MID_CLASS_BASE : cls;
+        }
+      }
+      return slow(ptr);
+    };
+    return { stamp, resolve };
   }
 
-  /** @hotpath */
-  resolve(ptr: number): number {
-    const cls = this.peek(ptr);
-    if (cls !== RESOLVE_PAGES) this.u8[ptr - 1] = HEADER_FREE;
-    return cls;
-  }
-
+  /** The full lookup: page runs (no header), or precisely what is wrong with the pointer. */
   peek(ptr: number): number {
-    if ((ptr >>> 0) !== ptr || ptr < this.layout.metaBytes || ptr >= this.layout.heapBytes) {
-      return resolveSlabBlock(this.i32, this.layout, this.small, this.mid, ptr);
+    const { i32, u8, layout } = this.backend;
+    if ((ptr >>> 0) !== ptr || ptr < layout.metaBytes || ptr >= layout.heapBytes) {
+      return resolveSlabBlock(i32, layout, this.small, this.mid, ptr);
     }
-    const tag = this.i32[this.layout.slabTableWord + (ptr >>> SLAB_SHIFT) * SLAB_WORDS + SLAB_TAG];
+    const tag = i32[layout.slabTableWord + (ptr >>> SLAB_SHIFT) * SLAB_WORDS + SLAB_TAG];
     const kind = tag >>> 24;
     if (kind === SLAB_KIND_PAGES) return RESOLVE_PAGES;
-    const header = this.u8[ptr - 1];
-    const cls = this.u8[ptr - 2];
+    const header = u8[ptr - 1];
+    const cls = u8[ptr - 2];
     if (header === HEADER_LIVE && (kind === SLAB_KIND_SMALL || kind === SLAB_KIND_MID) && cls === (tag & 255)) {
       return kind === SLAB_KIND_MID ? cls + MID_CLASS_BASE : cls;
     }
     if (header === HEADER_FREE && cls === (tag & 255)) throwDoubleFree(ptr);
     // Not a live header: let the slab lookup say precisely what is wrong (interior, never carved, ...).
-    resolveSlabBlock(this.i32, this.layout, this.small, this.mid, ptr);
+    resolveSlabBlock(i32, layout, this.small, this.mid, ptr);
     return throwBadPointer(ptr, 'its block header is not intact (never returned, or overwritten by a write past the previous block)');
   }
 }

@@ -1,62 +1,108 @@
-import { SLAB_CARVED, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_WORDS, resolveSlabBlock } from '@hakmem/contracts';
-import type { BlockClassifier, HeapBackend, HeapLayout, SizeClassTable } from '@hakmem/contracts';
+import {
+  MID_CLASS_BASE, RESOLVE_PAGES, SLAB_CARVED, SLAB_KIND_MID, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_WORDS, resolveSlabBlock,
+  throwDoubleFree,
+} from '@hakmem/contracts';
+import type { BlockClassifier, ClassifierHotOps, FreeChecks, HeapBackend, SizeClassTable } from '@hakmem/contracts';
 
 const SLAB_OFFSET_MASK = (1 << SLAB_SHIFT) - 1;
 
 /**
- * No header: a freed block's class is in its slab's tag (pointer >>> 16 indexes the slab table), and
- * the block-start test is a multiply by the stride's inverse. Catches out-of-range, interior and
- * never-carved pointers, and (in the thread list) a block freed twice in a row.
+ * No header: a freed block's class is in its slab's tag (pointer >>> 16 indexes the slab table). What
+ * free checks on its fast path is the `checks` option:
+ * - `live-bit`: a bit per 16 bytes, set by malloc, tested and cleared by free. A set bit proves a live
+ *   block starts there, so every double free and every free of a block that is not live is caught; the
+ *   precise diagnosis (interior, never carved, outside) runs only when the bit is clear.
+ * - `slab`: block start (an exact multiply by the stride's inverse) and carved checks; the thread list
+ *   catches a block freed twice in a row. For shared heaps, where per-thread bits cannot work.
+ * - `none`: the class straight from the slab tag, only kept inside the heap (the `hakmem-fast` preset).
  */
 export class SegmentClassifier implements BlockClassifier {
   readonly name = 'class-by-segment';
   readonly headerBytes = 0;
-  private readonly i32: Int32Array;
-  private readonly layout: HeapLayout;
-  private readonly heapBytes: number;
-  private readonly slabTable: number;
-  private readonly strides: Int32Array;
-  private readonly inverseStrides: Float64Array;
+  readonly catchesEveryDoubleFree: boolean;
+  private live: Uint8Array;
 
   constructor(
-    backend: HeapBackend,
+    private readonly backend: HeapBackend,
     private readonly small: SizeClassTable,
     private readonly mid: SizeClassTable,
+    private readonly checks: FreeChecks,
   ) {
-    this.i32 = backend.i32;
-    this.layout = backend.layout;
-    this.heapBytes = backend.layout.heapBytes;
-    this.slabTable = backend.layout.slabTableWord;
-    this.strides = small.strides;
-    this.inverseStrides = small.inverseStrides;
+    this.catchesEveryDoubleFree = checks === 'live-bit';
+    this.live = new Uint8Array(checks === 'live-bit' ? backend.layout.heapBytes >>> 7 : 0);
   }
 
   /** @hotpath */
-  stamp(_ptr: number, _tierClass: number): void {}
-
-  /**
-   * The common case (a valid small block) inline and compact, from fields cached at construction;
-   * anything else goes to the full lookup, which also says precisely what is wrong. Metadata slabs
-   * are tagged META, so a pointer below the first block fails the kind test without a range test.
-   * @hotpath
-   */
-  resolve(ptr: number): number {
-    if (ptr < this.heapBytes && (ptr >>> 0) === ptr) {
-      const meta = this.slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS;
-      const tag = this.i32[meta];
-      const cls = tag & 255;
-      const offset = ptr & SLAB_OFFSET_MASK;
-      const index = Math.round(offset * this.inverseStrides[cls]);
-      if (tag >>> 24 === SLAB_KIND_SMALL && index * this.strides[cls] === offset && index < this.i32[meta + SLAB_CARVED]) return cls;
-    }
-    return this.resolveSlow(ptr);
-  }
-
-  private resolveSlow(ptr: number): number {
-    return resolveSlabBlock(this.i32, this.layout, this.small, this.mid, ptr);
+  hotOps(): ClassifierHotOps {
+    const i32 = this.backend.i32;
+    const heapBytes = this.backend.layout.heapBytes;
+    const slabTable = this.backend.layout.slabTableWord;
+    const strides = this.small.strides;
+    const inverse = this.small.inverseStrides;
+    const live = this.liveBits();
+    // The full lookup says precisely what is wrong; a valid block whose live bit is clear was freed already.
+    const slow = (ptr: number): number => this.peek(ptr);
+    const stampLive = (ptr: number, _tierClass: number): void => {
+      live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
+    };
+    const stampNothing = (_ptr: number, _tierClass: number): void => {};
+    // A set bit says a live block starts exactly here, so block-start and carved checks can wait for the slow path.
+    const resolveLive = (ptr: number): number => {
+      if ((ptr >>> 0) === ptr && ptr < heapBytes && (ptr & 15) === 0) {
+        const byte = ptr >>> 7;
+        const bit = 1 << ((ptr >>> 4) & 7);
+        const bits = live[byte];
+        if ((bits & bit) !== 0) {
+          live[byte] = bits ^ bit;
+          const tag = i32[slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS];
+          return tag >>> 24 === SLAB_KIND_SMALL ? tag & 255 : (tag & 255) + MID_CLASS_BASE;
+        }
+      }
+      return slow(ptr);
+    };
+    // Metadata slabs are tagged META, so a pointer below the first block fails the kind test without a range test.
+    const resolveSlab = (ptr: number): number => {
+      if ((ptr >>> 0) === ptr && ptr < heapBytes) {
+        const meta = slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS;
+        const tag = i32[meta];
+        const cls = tag & 255;
+        const offset = ptr & SLAB_OFFSET_MASK;
+        const index = ((offset + 0.5) * inverse[cls]) | 0;
+        if (tag >>> 24 === SLAB_KIND_SMALL && Math.imul(index, strides[cls]) === offset && index < i32[meta + SLAB_CARVED]) return cls;
+      }
+      return slow(ptr);
+    };
+    const resolveUnchecked = (ptr: number): number => {
+      if ((ptr >>> 0) === ptr && ptr < heapBytes) {
+        const tag = i32[slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS];
+        const kind = tag >>> 24;
+        if (kind === SLAB_KIND_SMALL) return tag & 255;
+        if (kind === SLAB_KIND_MID) return (tag & 255) + MID_CLASS_BASE;
+      }
+      return slow(ptr);
+    };
+    if (this.checks === 'live-bit') return { stamp: stampLive, resolve: resolveLive };
+    return { stamp: stampNothing, resolve: this.checks === 'slab' ? resolveSlab : resolveUnchecked };
   }
 
   peek(ptr: number): number {
-    return this.resolve(ptr);
+    const cls = resolveSlabBlock(this.backend.i32, this.backend.layout, this.small, this.mid, ptr);
+    if (this.checks === 'live-bit' && cls !== RESOLVE_PAGES && !this.isLive(ptr)) throwDoubleFree(ptr);
+    return cls;
+  }
+
+  private isLive(ptr: number): boolean {
+    return (this.live[ptr >>> 7] & (1 << ((ptr >>> 4) & 7))) !== 0;
+  }
+
+  /** The bits cover the whole heap; if the heap has grown since they were made, they grow with it. */
+  private liveBits(): Uint8Array {
+    const wanted = this.checks === 'live-bit' ? this.backend.layout.heapBytes >>> 7 : 0;
+    if (this.live.length < wanted) {
+      const grown = new Uint8Array(wanted);
+      grown.set(this.live);
+      this.live = grown;
+    }
+    return this.live;
   }
 }

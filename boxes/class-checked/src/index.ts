@@ -1,44 +1,56 @@
 import { RESOLVE_PAGES, resolveSlabBlock, throwDoubleFree } from '@hakmem/contracts';
-import type { BlockClassifier, HeapBackend, HeapLayout, SizeClassTable } from '@hakmem/contracts';
+import type { BlockClassifier, ClassifierHotOps, HeapBackend, SizeClassTable } from '@hakmem/contracts';
 
 /**
- * The checked mode: slab metadata as in class-by-segment, plus a live bit per 16 bytes of heap set on
- * malloc and cleared on free, so every double free and every free of a block that is not live is
- * caught. It costs a bit flip per call and heapBytes / 128 bytes of memory.
+ * The fully checked mode: every free runs the whole slab lookup (range, slab kind, block start, carved)
+ * and tests a live bit per 16 bytes of heap, set on malloc and cleared on free, so every double free and
+ * every free of a block that is not live is caught, with its precise diagnosis up front. It costs the
+ * lookup and a bit flip per call and heapBytes / 128 bytes of memory.
  */
 export class CheckedClassifier implements BlockClassifier {
   readonly name = 'class-checked';
   readonly headerBytes = 0;
-  private readonly i32: Int32Array;
-  private readonly layout: HeapLayout;
-  private readonly live: Uint8Array;
+  readonly catchesEveryDoubleFree = true;
+  private live: Uint8Array;
 
   constructor(
-    backend: HeapBackend,
+    private readonly backend: HeapBackend,
     private readonly small: SizeClassTable,
     private readonly mid: SizeClassTable,
   ) {
-    this.i32 = backend.i32;
-    this.layout = backend.layout;
     this.live = new Uint8Array(backend.layout.heapBytes >>> 7);
   }
 
   /** @hotpath */
-  stamp(ptr: number, _tierClass: number): void {
-    this.live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
-  }
-
-  /** @hotpath */
-  resolve(ptr: number): number {
-    const cls = this.peek(ptr);
-    if (cls !== RESOLVE_PAGES) this.live[ptr >>> 7] &= ~(1 << ((ptr >>> 4) & 7));
-    return cls;
+  hotOps(): ClassifierHotOps {
+    const live = this.liveBits();
+    const peek = (ptr: number): number => this.peek(ptr);
+    const stamp = (ptr: number, _tierClass: number): void => {
+      live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
+    };
+    const resolve = (ptr: number): number => {
+      const cls = peek(ptr);
+      if (cls !== RESOLVE_PAGES) live[ptr >>> 7] &= ~(1 << ((ptr >>> 4) & 7));
+      return cls;
+    };
+    return { stamp, resolve };
   }
 
   peek(ptr: number): number {
-    const cls = resolveSlabBlock(this.i32, this.layout, this.small, this.mid, ptr);
+    const cls = resolveSlabBlock(this.backend.i32, this.backend.layout, this.small, this.mid, ptr);
     // A carved block that is not live was freed already (or was never handed out): both are bugs.
     if (cls !== RESOLVE_PAGES && (this.live[ptr >>> 7] & (1 << ((ptr >>> 4) & 7))) === 0) throwDoubleFree(ptr);
     return cls;
+  }
+
+  /** The bits cover the whole heap; if the heap has grown since they were made, they grow with it. */
+  private liveBits(): Uint8Array {
+    const wanted = this.backend.layout.heapBytes >>> 7;
+    if (this.live.length < wanted) {
+      const grown = new Uint8Array(wanted);
+      grown.set(this.live);
+      this.live = grown;
+    }
+    return this.live;
   }
 }

@@ -4,7 +4,8 @@ import {
   throwBadSize, throwDoubleFree, throwOutOfMemory,
 } from '@hakmem/contracts';
 import type {
-  BlockClassifier, CacheHolder, FrontGate, HeapBackend, L25Tier, RefillEngine, RunTier, SizeClassTable, ThreadFreelist,
+  BlockClassifier, CacheHolder, FrontGate, GateHotOps, HeapBackend, L25Tier, RefillEngine, RunTier, SizeClassTable,
+  ThreadFreelist,
 } from '@hakmem/contracts';
 
 export interface FrontGateOptions {
@@ -18,18 +19,23 @@ export interface SlabTier {
   readonly refill: RefillEngine;
 }
 
+/** What the gate's own cold paths (aligned allocation, the retry after a reclaim) need of the hot path. */
+interface BuiltOps {
+  readonly malloc: (size: number) => number;
+  readonly mallocSmallClass: (cls: number, size: number) => number;
+}
+
 /**
  * Routes malloc by size (Tiny and Small to 8 KiB, Mid to 52 KiB, L25 to 2 MiB, Whale above) and free
- * by pointer (the classifier answers from a header or the slab table in O(1); page runs from the page
- * table). Every check happens before anything changes, so a bad call leaves the heap as it was.
+ * by pointer (the classifier answers from a header, a live bit or the slab table in O(1); page runs
+ * from the page table). Every check happens before anything changes, so a bad call leaves the heap as
+ * it was. malloc and free are closures over the other boxes' hot operations, built once by hotOps().
  */
 export class FrontGateBox implements FrontGate {
-  private readonly smallLookup: Uint8Array;
-  private readonly smallFreelist: ThreadFreelist;
-  private readonly smallRefill: RefillEngine;
   private readonly maxSize: number;
   private readonly throwOnOom: boolean;
   private reclaiming = false;
+  private built: BuiltOps | null = null;
 
   constructor(
     private readonly backend: HeapBackend,
@@ -42,35 +48,63 @@ export class FrontGateBox implements FrontGate {
     private readonly caches: readonly CacheHolder[],
     options: FrontGateOptions,
   ) {
-    this.smallLookup = small.classes.lookup;
-    this.smallFreelist = small.freelist;
-    this.smallRefill = small.refill;
     this.maxSize = backend.layout.heapBytes - backend.layout.metaBytes;
     this.throwOnOom = options.oom === 'throw';
   }
 
-  /** @hotpath */
-  malloc(size: number): number {
-    if (size <= SMALL_MAX && (size >>> 0) === size) {
-      const cls = this.smallLookup[(size + 15) >>> 4];
-      let block = this.smallFreelist.pop(cls);
+  /**
+   * Builds malloc and free once; every box's arrays are captured as constants, so a call is a few
+   * typed-array accesses with no field chains. Call it again after the memory grows.
+   * @hotpath
+   */
+  hotOps(): GateHotOps {
+    const smallLookup = this.small.classes.lookup;
+    const midLookup = this.mid.classes.lookup;
+    const { pop: popSmall, push: pushSmall } = this.small.freelist.hotOps();
+    const { pop: popMid, push: pushMid } = this.mid.freelist.hotOps();
+    const { stamp, resolve } = this.classifier.hotOps();
+    const smallRefill = this.small.refill;
+    const midRefill = this.mid.refill;
+    const mallocSmallClass = (cls: number, size: number): number => {
+      let block = popSmall(cls);
       if (block === 0) {
-        block = this.smallRefill.refill(cls);
+        block = smallRefill.refill(cls);
         if (block === 0) return this.retryAfterReclaim(size, 0);
       }
-      this.classifier.stamp(block, cls);
+      stamp(block, cls);
       return block;
-    }
-    return this.mallocLarger(size);
-  }
-
-  /** @hotpath */
-  free(ptr: number): void {
-    if (ptr !== 0) {
-      const cls = this.classifier.resolve(ptr);
-      if (cls >= 0 && cls < MID_CLASS_BASE) this.smallFreelist.push(cls, ptr);
-      else this.freeLarger(ptr, cls);
-    }
+    };
+    const mallocLarger = (size: number): number => {
+      if (size <= MID_MAX && (size >>> 0) === size) {
+        const cls = midLookup[(size + 1023) >>> 10];
+        let block = popMid(cls);
+        if (block === 0) {
+          block = midRefill.refill(cls);
+          if (block === 0) return this.retryAfterReclaim(size, 0);
+        }
+        stamp(block, cls);
+        return block;
+      }
+      return this.mallocRun(size);
+    };
+    const malloc = (size: number): number => {
+      if (size <= SMALL_MAX && (size >>> 0) === size) return mallocSmallClass(smallLookup[(size + 15) >>> 4], size);
+      return mallocLarger(size);
+    };
+    // Out of line, so the hot free inlines one freelist push, not two.
+    const freeLarger = (ptr: number, cls: number): void => {
+      if (cls >= MID_CLASS_BASE) pushMid(cls - MID_CLASS_BASE, ptr);
+      else this.runTierOf(ptr).free(ptr);
+    };
+    const free = (ptr: number): void => {
+      if (ptr !== 0) {
+        const cls = resolve(ptr);
+        if (cls >= 0 && cls < MID_CLASS_BASE) pushSmall(cls, ptr);
+        else freeLarger(ptr, cls);
+      }
+    };
+    this.built = { malloc, mallocSmallClass };
+    return { malloc, free };
   }
 
   alignedAlloc(alignment: number, size: number): number {
@@ -78,14 +112,14 @@ export class FrontGateBox implements FrontGate {
       throwBadAlignment(alignment, L25_MAX);
     }
     if ((size >>> 0) !== size || size > this.maxSize) throwBadSize(size, this.maxSize);
-    if (alignment <= MIN_ALIGN) return this.malloc(size);
+    if (alignment <= MIN_ALIGN) return this.builtOps().malloc(size);
     const wanted = Math.max(size, alignment);
     // A headerless slab class whose stride is a multiple of the alignment gives aligned blocks
     // (chunks are 64 KiB aligned); the power of two at or above `wanted` is always such a class.
     if (this.classifier.headerBytes === 0 && wanted <= SMALL_MAX) {
       const classes = this.small.classes;
       for (let cls = classes.lookup[(wanted + 15) >>> 4]; cls < classes.count; cls++) {
-        if (classes.strides[cls] % alignment === 0) return this.mallocClass(this.small, cls, size);
+        if (classes.strides[cls] % alignment === 0) return this.builtOps().mallocSmallClass(cls, size);
       }
     }
     const run = this.l25.allocAligned(size, Math.max(alignment, PAGE_BYTES));
@@ -93,44 +127,42 @@ export class FrontGateBox implements FrontGate {
   }
 
   usableSize(ptr: number): number {
-    const cls = this.classifier.peek(ptr);
+    const cls = this.liveClassOf(ptr);
     if (cls >= 0 && cls < MID_CLASS_BASE) return this.small.classes.sizes[cls];
     if (cls >= MID_CLASS_BASE) return this.mid.classes.sizes[cls - MID_CLASS_BASE];
     return this.runTierOf(ptr).usableSize(ptr);
   }
 
   resizeInPlace(ptr: number, size: number): boolean {
-    const cls = this.classifier.peek(ptr);
+    const cls = this.liveClassOf(ptr);
     if (cls === RESOLVE_PAGES) return size > MID_MAX && this.runTierOf(ptr).resizeInPlace(ptr, size);
     const usable = cls < MID_CLASS_BASE ? this.small.classes.sizes[cls] : this.mid.classes.sizes[cls - MID_CLASS_BASE];
     // Stay in the block while it fits and is not mostly empty; a much smaller size moves down a class.
     return size <= usable && size > usable >>> 1;
   }
 
-  private mallocLarger(size: number): number {
-    if ((size >>> 0) !== size || size > this.maxSize) throwBadSize(size, this.maxSize);
-    if (size <= MID_MAX) {
-      const cls = this.mid.classes.lookup[(size + 1023) >>> 10];
-      return this.mallocClass(this.mid, cls, size);
+  /**
+   * The class of a live block, throwing for anything else. A classifier that does not catch every
+   * double free still sees one at the head of its list here, so realloc never copies out of a free block.
+   */
+  private liveClassOf(ptr: number): number {
+    const cls = this.classifier.peek(ptr);
+    if (!this.classifier.catchesEveryDoubleFree && cls !== RESOLVE_PAGES) {
+      const heads = cls < MID_CLASS_BASE ? this.small.freelist.heads : this.mid.freelist.heads;
+      if (heads[cls < MID_CLASS_BASE ? cls : cls - MID_CLASS_BASE] === ptr) throwDoubleFree(ptr);
     }
+    return cls;
+  }
+
+  private builtOps(): BuiltOps {
+    if (this.built === null) this.hotOps();
+    return this.built as BuiltOps;
+  }
+
+  private mallocRun(size: number): number {
+    if ((size >>> 0) !== size || size > this.maxSize) throwBadSize(size, this.maxSize);
     const run = size <= L25_MAX ? this.l25.malloc(size) : this.whale.malloc(size);
     return run === 0 ? this.retryAfterReclaim(size, 0) : run;
-  }
-
-  private mallocClass(tier: SlabTier, cls: number, size: number): number {
-    let block = tier.freelist.pop(cls);
-    if (block === 0) {
-      block = tier.refill.refill(cls);
-      if (block === 0) return this.retryAfterReclaim(size, 0);
-    }
-    this.classifier.stamp(block, cls);
-    return block;
-  }
-
-  /** Out of line, so the hot free inlines one freelist push, not two. */
-  private freeLarger(ptr: number, cls: number): void {
-    if (cls >= MID_CLASS_BASE) this.mid.freelist.push(cls - MID_CLASS_BASE, ptr);
-    else this.runTierOf(ptr).free(ptr);
   }
 
   /** The tier that owns the page run starting at ptr; throws for anything that is not a live run. */
@@ -155,7 +187,7 @@ export class FrontGateBox implements FrontGate {
     if (released === 0 || this.reclaiming) return this.outOfMemory(size);
     this.reclaiming = true;
     try {
-      return alignment === 0 ? this.malloc(size) : this.alignedAlloc(alignment, size);
+      return alignment === 0 ? this.builtOps().malloc(size) : this.alignedAlloc(alignment, size);
     } finally {
       this.reclaiming = false;
     }

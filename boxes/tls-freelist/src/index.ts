@@ -1,67 +1,109 @@
 import { EVENT_OVERFLOW, throwDoubleFree } from '@hakmem/contracts';
-import type { EventSink, SharedPool, ThreadFreelist } from '@hakmem/contracts';
+import type { EventSink, FreelistHotOps, HeapBackend, SharedPool, ThreadFreelist } from '@hakmem/contracts';
+
+export interface TlsFreelistOptions {
+  /** blocks a class's list starts out allowed to hold (a refill installs the policy's capacity) */
+  readonly capacity: number;
+  /** catch a block freed twice in a row at the list head (for classifiers that do not catch every double free) */
+  readonly checkHead: boolean;
+}
 
 /**
- * The hot path: per-class singly linked lists, the link in each free block's first word. Pop and push
- * touch two typed-array slots and the block; nothing else. A list longer than its capacity gives half
- * of itself back to the chunks in one batch.
+ * The hot path: per-class singly linked lists, the link in each free block's first word. Pop touches
+ * the head and the block; push also counts down the pushes the list may take before it could pass its
+ * capacity ("room"). Only when room runs out is the list walked (a cold path): past half its capacity it
+ * gives the older blocks back to the chunks in one batch. Lengths and hits are derived, not counted.
  */
 export class TlsFreelist implements ThreadFreelist {
   readonly heads: Int32Array;
-  readonly counts: Int32Array;
-  readonly capacities: Int32Array;
-  readonly hits: Float64Array;
   readonly overflows: Float64Array;
-  private readonly mem: Int32Array;
+  /** pushes left before the list could pass its capacity */
+  private readonly room: Int32Array;
+  /** room as set at the last install or check, so pushes since then are roomAtCheck - room */
+  private readonly roomAtCheck: Int32Array;
+  /** per class: the capacity the last install set (the policy's) */
+  readonly capacities: Int32Array;
+  private readonly pushesBefore: Float64Array;
+  private readonly installed: Float64Array;
+  private readonly removed: Float64Array;
+  private readonly checkHead: boolean;
 
   constructor(
-    mem: Int32Array,
+    private readonly backend: HeapBackend,
     private readonly pool: SharedPool,
     private readonly events: EventSink,
     /** this tier's first class in the shared policy and event numbering */
     private readonly classOffset: number,
-    initialCapacity: number,
+    options: TlsFreelistOptions,
   ) {
     const count = pool.classes.count;
-    this.mem = mem;
     this.heads = new Int32Array(count);
-    this.counts = new Int32Array(count);
-    this.capacities = new Int32Array(count).fill(initialCapacity);
-    this.hits = new Float64Array(count);
     this.overflows = new Float64Array(count);
+    this.room = new Int32Array(count).fill(options.capacity);
+    this.roomAtCheck = new Int32Array(count).fill(options.capacity);
+    this.capacities = new Int32Array(count).fill(options.capacity);
+    this.pushesBefore = new Float64Array(count);
+    this.installed = new Float64Array(count);
+    this.removed = new Float64Array(count);
+    this.checkHead = options.checkHead;
   }
 
   /** @hotpath */
-  pop(classIndex: number): number {
-    const block = this.heads[classIndex];
-    if (block !== 0) {
-      this.heads[classIndex] = this.mem[block >>> 2];
-      this.counts[classIndex]--;
-      this.hits[classIndex]++;
-    }
-    return block;
-  }
-
-  /** @hotpath */
-  push(classIndex: number, block: number): void {
-    const head = this.heads[classIndex];
-    if (block === head) throwDoubleFree(block);
-    this.mem[block >>> 2] = head;
-    this.heads[classIndex] = block;
-    if (++this.counts[classIndex] > this.capacities[classIndex]) this.spill(classIndex);
+  hotOps(): FreelistHotOps {
+    const heads = this.heads;
+    const room = this.room;
+    const mem = this.backend.i32;
+    const ranOut = (classIndex: number): void => this.roomRanOut(classIndex);
+    const pop = (classIndex: number): number => {
+      const block = heads[classIndex];
+      if (block !== 0) heads[classIndex] = mem[block >>> 2];
+      return block;
+    };
+    const push = (classIndex: number, block: number): void => {
+      mem[block >>> 2] = heads[classIndex];
+      heads[classIndex] = block;
+      if (--room[classIndex] < 0) ranOut(classIndex);
+    };
+    const pushCheckingHead = (classIndex: number, block: number): void => {
+      const head = heads[classIndex];
+      if (block === head) throwDoubleFree(block);
+      mem[block >>> 2] = head;
+      heads[classIndex] = block;
+      if (--room[classIndex] < 0) ranOut(classIndex);
+    };
+    return { pop, push: this.checkHead ? pushCheckingHead : push };
   }
 
   install(classIndex: number, head: number, count: number, capacity: number): void {
+    this.removed[classIndex] += this.length(classIndex);
+    this.countPushes(classIndex);
     this.heads[classIndex] = head;
-    this.counts[classIndex] = count;
+    this.installed[classIndex] += count;
     this.capacities[classIndex] = capacity;
+    this.setRoom(classIndex, capacity - count);
+  }
+
+  length(classIndex: number): number {
+    const mem = this.backend.i32;
+    const limit = this.backend.layout.heapBytes >>> 4;
+    let n = 0;
+    for (let block = this.heads[classIndex]; block !== 0 && n < limit; block = mem[block >>> 2]) n++;
+    return n;
+  }
+
+  hits(classIndex: number): number {
+    const pushes = this.pushesBefore[classIndex] + this.roomAtCheck[classIndex] - this.room[classIndex];
+    return this.installed[classIndex] + pushes - this.removed[classIndex] - this.length(classIndex);
   }
 
   flushAll(): void {
     for (let cls = 0; cls < this.heads.length; cls++) {
-      if (this.counts[cls] > 0) this.pool.returnBlocks(this.heads[cls], this.counts[cls]);
+      const count = this.length(cls);
+      if (count > 0) this.pool.returnBlocks(this.heads[cls], count);
+      this.removed[cls] += count;
       this.heads[cls] = 0;
-      this.counts[cls] = 0;
+      this.countPushes(cls);
+      this.setRoom(cls, this.capacities[cls]);
     }
   }
 
@@ -73,43 +115,60 @@ export class TlsFreelist implements ThreadFreelist {
 
   cachedBytes(): number {
     let bytes = 0;
-    for (let cls = 0; cls < this.heads.length; cls++) bytes += this.counts[cls] * this.pool.classes.sizes[cls];
+    for (let cls = 0; cls < this.heads.length; cls++) bytes += this.length(cls) * this.pool.classes.sizes[cls];
     return bytes;
   }
 
-  /** Walks every list: each block must be distinct and of its class; marks them in `owned` (one bit per 16 bytes). */
+  /** Walks every list: each block must be distinct; marks them in `owned` (one bit per 16 bytes). */
   check(errors: string[], owned: Uint8Array): number {
+    const mem = this.backend.i32;
     let blocks = 0;
     for (let cls = 0; cls < this.heads.length; cls++) {
-      let seen = 0;
-      for (let block = this.heads[cls]; block !== 0; block = this.mem[block >>> 2]) {
+      for (let block = this.heads[cls]; block !== 0; block = mem[block >>> 2]) {
         if (!markOnce(owned, block)) {
           errors.push(`block ${block} appears twice in the free lists (class ${cls} thread list)`);
           break;
         }
-        if (++seen > this.counts[cls]) {
-          errors.push(`class ${cls} thread list is longer than its count ${this.counts[cls]}`);
-          break;
-        }
+        blocks++;
       }
-      if (seen !== this.counts[cls]) errors.push(`class ${cls} thread list holds ${seen} blocks, its count says ${this.counts[cls]}`);
-      blocks += seen;
     }
     return blocks;
   }
 
-  /** Keeps the newest half (hot in cache, and the head still catches an immediate double free); returns the older tail. */
-  private spill(classIndex: number): void {
-    const keep = Math.max(1, this.capacities[classIndex] >>> 1);
-    const give = this.counts[classIndex] - keep;
+  /**
+   * The list may have passed its capacity: walk it. Past half its capacity, keep the newest half (hot in
+   * cache) and give the older tail back; either way at least half the capacity is room again, so the walk
+   * costs at most two link loads per push.
+   */
+  private roomRanOut(classIndex: number): void {
+    const capacity = this.capacities[classIndex];
+    const keep = Math.max(1, capacity >>> 1);
+    const length = this.length(classIndex);
+    this.countPushes(classIndex);
+    if (length <= keep) {
+      this.setRoom(classIndex, capacity - length);
+      return;
+    }
+    const mem = this.backend.i32;
     let last = this.heads[classIndex];
-    for (let i = 1; i < keep; i++) last = this.mem[last >>> 2];
-    const head = this.mem[last >>> 2];
-    this.mem[last >>> 2] = 0;
-    this.counts[classIndex] = keep;
+    for (let i = 1; i < keep; i++) last = mem[last >>> 2];
+    const head = mem[last >>> 2];
+    mem[last >>> 2] = 0;
+    const give = length - keep;
+    this.removed[classIndex] += give;
     this.overflows[classIndex]++;
+    this.setRoom(classIndex, capacity - keep);
     this.events.push(EVENT_OVERFLOW, this.classOffset + classIndex, give);
     this.pool.returnBlocks(head, give);
+  }
+
+  private countPushes(classIndex: number): void {
+    this.pushesBefore[classIndex] += this.roomAtCheck[classIndex] - this.room[classIndex];
+  }
+
+  private setRoom(classIndex: number, room: number): void {
+    this.room[classIndex] = room;
+    this.roomAtCheck[classIndex] = room;
   }
 }
 
