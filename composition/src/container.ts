@@ -85,11 +85,15 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding)
   }
   container.bind(T.eventRing).toResolvedValue(() => new EventRing({ capacity: options.events.capacity }));
   container.bind(T.policy).toResolvedValue(
-    (small: SizeClassTable, mid: SizeClassTable) => new PolicyTable(
-      small.count + mid.count,
-      [...repeat(options.refill.small, small.count), ...repeat(options.refill.mid, mid.count)],
-      [...repeat(options.listCapacity.small, small.count), ...repeat(options.listCapacity.mid, mid.count)],
-    ),
+    (small: SizeClassTable, mid: SizeClassTable) => {
+      const smallPolicy = boundedPolicy(small, options.refill.small, options.refill.smallBytes, options.listCapacity.small, options.listCapacity.smallBytes);
+      const midPolicy = boundedPolicy(mid, options.refill.mid, options.refill.midBytes, options.listCapacity.mid, options.listCapacity.midBytes);
+      return new PolicyTable(
+        small.count + mid.count,
+        [...smallPolicy.refills, ...midPolicy.refills],
+        [...smallPolicy.capacities, ...midPolicy.capacities],
+      );
+    },
     [T.smallClasses, T.midClasses],
   );
   container.bind(T.learner).toResolvedValue(
@@ -163,6 +167,13 @@ function bindSlabTier(
   );
 }
 
-function repeat(value: number, count: number): number[] {
-  return new Array<number>(count).fill(value);
+/**
+ * Per class, the configured block counts bounded in bytes: a refill of 32 blocks of 8 KiB, or a list of
+ * 256 blocks of 1 KiB, would hold far more than a small program's live data (tcache: 7 blocks a bin).
+ * A list always holds at least one refill.
+ */
+function boundedPolicy(classes: SizeClassTable, refill: number, refillBytes: number, capacity: number, capacityBytes: number) {
+  const refills = Array.from(classes.sizes, (size) => Math.max(1, Math.min(refill, Math.floor(refillBytes / size))));
+  const capacities = Array.from(classes.sizes, (size, cls) => Math.max(refills[cls], Math.min(capacity, Math.floor(capacityBytes / size))));
+  return { refills, capacities };
 }

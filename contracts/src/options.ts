@@ -13,8 +13,10 @@ export interface AllocatorOptions {
   oom: 'null' | 'throw';
   /** what free checks on its fast path (class-by-segment): see FreeChecks */
   checks: FreeChecks;
-  refill: { small: number; mid: number };
-  listCapacity: { small: number; mid: number };
+  /** blocks a refill carves per class: `small`/`mid` blocks, but no more than `smallBytes`/`midBytes` of them */
+  refill: { small: number; mid: number; smallBytes: number; midBytes: number };
+  /** blocks a thread list may hold per class: `small`/`mid` blocks, but no more than `smallBytes`/`midBytes` */
+  listCapacity: { small: number; mid: number; smallBytes: number; midBytes: number };
   pageArena: { enable: boolean; hotSize: number; warm64k: number; warm128k: number; warm2m: number };
   l25: { cacheSlots: number };
   whale: { cacheSlots: number };
@@ -54,8 +56,12 @@ export const OPTION_SCHEMA: Readonly<Record<string, OptionSpec>> = {
   checks: { kind: 'choice', default: 'live-bit', choices: ['live-bit', 'slab', 'none'], env: 'HAKMEM_CHECKS' },
   'refill.small': { kind: 'number', default: 32, min: 1, max: 1024, env: 'HAKMEM_REFILL_SMALL' },
   'refill.mid': { kind: 'number', default: 4, min: 1, max: 256, env: 'HAKMEM_REFILL_MID' },
+  'refill.smallBytes': { kind: 'number', default: 16 * 1024, min: 16, max: 64 * MiB, env: 'HAKMEM_REFILL_SMALL_BYTES' },
+  'refill.midBytes': { kind: 'number', default: 128 * 1024, min: 1024, max: 64 * MiB, env: 'HAKMEM_REFILL_MID_BYTES' },
   'listCapacity.small': { kind: 'number', default: 256, min: 1, max: 65536, env: 'HAKMEM_LIST_CAPACITY_SMALL' },
   'listCapacity.mid': { kind: 'number', default: 16, min: 1, max: 4096, env: 'HAKMEM_LIST_CAPACITY_MID' },
+  'listCapacity.smallBytes': { kind: 'number', default: 32 * 1024, min: 16, max: 1024 * MiB, env: 'HAKMEM_LIST_CAPACITY_SMALL_BYTES' },
+  'listCapacity.midBytes': { kind: 'number', default: 256 * 1024, min: 1024, max: 1024 * MiB, env: 'HAKMEM_LIST_CAPACITY_MID_BYTES' },
   'pageArena.enable': { kind: 'boolean', default: true, env: 'HAKMEM_PAGE_ARENA_ENABLE' },
   'pageArena.hotSize': { kind: 'number', default: 1024, min: 64, max: 4096, clamp: true, env: 'HAKMEM_PAGE_ARENA_HOT_SIZE' },
   'pageArena.warm64k': { kind: 'number', default: 256, min: 16, max: 1024, clamp: true, env: 'HAKMEM_PAGE_ARENA_WARM_64K' },
