@@ -5,9 +5,9 @@ const SLAB_BYTES = 1 << SLAB_SHIFT;
 const META_WORDS = 4; // class + 1, carved, freelist head, (unused)
 // the `hakmem` preset's defaults: refill and list capacity in blocks, bounded in bytes
 const REFILL = 32;
-const REFILL_BYTES = 16 * 1024;
+const REFILL_BYTES = 4096;
 const LIST_CAPACITY = 256;
-const LIST_BYTES = 32 * 1024;
+const LIST_BYTES = 8192;
 
 export interface FusedSmallAllocator {
   readonly u8: Uint8Array;
