@@ -87,8 +87,18 @@ export class FrontGateBox implements FrontGate {
       }
       return this.mallocRun(size);
     };
+    // mallocSmallClass written out again: one closure level less on the hottest path
     const malloc = (size: number): number => {
-      if (size <= SMALL_MAX && (size >>> 0) === size) return mallocSmallClass(smallLookup[(size + 15) >>> 4], size);
+      if (size <= SMALL_MAX && (size >>> 0) === size) {
+        const cls = smallLookup[(size + 15) >>> 4];
+        let block = popSmall(cls);
+        if (block === 0) {
+          block = smallRefill.refill(cls);
+          if (block === 0) return this.retryAfterReclaim(size, 0);
+        }
+        stamp(block, cls);
+        return block;
+      }
       return mallocLarger(size);
     };
     // Out of line, so the hot free inlines one freelist push, not two.
