@@ -7,7 +7,7 @@ const META_WORDS = 4; // class + 1, carved, freelist head, (unused)
 const REFILL = 32;
 const REFILL_BYTES = 4096;
 const LIST_CAPACITY = 256;
-const LIST_BYTES = 8192;
+const LIST_BYTES = 32 * 1024;
 
 export interface FusedSmallAllocator {
   readonly u8: Uint8Array;
