@@ -27,6 +27,9 @@ describe('hakmem command line', () => {
     [['bench', 'mid', '--variant', 'js-gc', '--wat'], /unknown flag --wat for "hakmem bench"/],
     [['bench', 'mid', '--variant', 'js-gc', '--json=yes'], /--json takes no value/],
     [['bench', 'mid', '--variant', 'js-gc', '--ws', '4', '--ws', '5'], /--ws was given twice/],
+    [['bench', 'mid', '--variant', 'js-gc', '--precision', '200%'], /--precision expects a half-width from 0\.1% to 50% \(e\.g\. 3%\), got "200%"/],
+    [['bench', 'mid', '--variant', 'js-gc', '--precision', 'tight'], /--precision expects a half-width/],
+    [['bench', 'larson', '--variant', 'hakmem-mt', '--paired'], /--precision, --paired and --pin go with the single-thread workloads, not larson/],
     [['replay'], /replay needs at least one mtrace FILE/],
     [['replay', '/no/such.mtrace'], /trace file "\/no\/such\.mtrace" does not exist/],
     [['frobnicate'], /unknown command "frobnicate"/],
@@ -53,6 +56,15 @@ describe('hakmem command line', () => {
     expect(document.targets[0].opsPerSec).toBeGreaterThan(0);
     expect(document.comparisons).toHaveLength(1);
   });
+
+  it('adds rounds for --precision on pinned, paired runs and says why it stopped and what each comparison detects', async () => {
+    const { code, stdout } = await run('bench', 'random_mixed', '--variant', 'fused', '--variant', 'fused',
+      '--iterations', '30000', '--rounds', '2', '--precision', '50%', '--paired', '--pin', '0');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\d+ rounds run: (precision reached|round limit reached)/);
+    expect(stdout).toContain('median of per-round ratios');
+    expect(stdout).toMatch(/fused#2 .* ±\d+\.\d%/);
+  }, 60_000);
 
   it('runs a thread workload on worker threads over one shared heap and compares the targets', async () => {
     const { code, stdout } = await run('bench', 'threadtest', '--threads', '2', '--variant', 'hakmem-mt', '--variant', 'hakmem-mt',

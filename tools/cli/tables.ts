@@ -22,9 +22,12 @@ export function throughputTable(results: readonly TargetResult[]): string {
 
 export function comparisonTable(comparisons: readonly Comparison[]): string {
   if (comparisons.length === 0) return '';
-  const rows = comparisons.map((c) => [c.candidate, formatRatio(c.ratio), `${formatRatio(c.ciLow)} .. ${formatRatio(c.ciHigh)}`, c.verdict]);
-  return `throughput against ${comparisons[0]!.baseline} (ratio of medians, > 1 is faster)\n` +
-    table(['candidate', 'ratio', '95% CI', 'verdict'], rows);
+  const rows = comparisons.map((c) => [
+    c.candidate, formatRatio(c.ratio), `${formatRatio(c.ciLow)} .. ${formatRatio(c.ciHigh)}`, `±${(c.detectable * 100).toFixed(1)}%`, c.verdict,
+  ]);
+  const how = comparisons[0]!.paired ? 'median of per-round ratios' : 'ratio of medians';
+  return `throughput against ${comparisons[0]!.baseline} (${how}, > 1 is faster; "detects": the smallest difference this interval could call)\n` +
+    table(['candidate', 'ratio', '95% CI', 'detects', 'verdict'], rows);
 }
 
 /** Targets ranked by replay time (fastest first), with the interval of the median time. */
