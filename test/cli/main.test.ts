@@ -30,6 +30,10 @@ describe('hakmem command line', () => {
     [['bench', 'mid', '--variant', 'js-gc', '--precision', '200%'], /--precision expects a half-width from 0\.1% to 50% \(e\.g\. 3%\), got "200%"/],
     [['bench', 'mid', '--variant', 'js-gc', '--precision', 'tight'], /--precision expects a half-width/],
     [['bench', 'larson', '--variant', 'hakmem-mt', '--paired'], /--precision, --paired and --pin go with the single-thread workloads, not larson/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'allocator=x'], /--swap allocator=x: unknown role "allocator"; roles with a choice: classifier, learner/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier=class-by-magic'], /--swap hakmem\[classifier=class-by-magic\]: .*unknown box "class-by-magic"; choose one of class-by-segment/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier'], /--swap expects ROLE=box\[,box...\]/],
+    [['bench', 'mid', '--variant', 'js-gc', '--swap', 'learner=none'], /--swap needs a hakmem variant as the first --variant/],
     [['replay'], /replay needs at least one mtrace FILE/],
     [['replay', '/no/such.mtrace'], /trace file "\/no\/such\.mtrace" does not exist/],
     [['frobnicate'], /unknown command "frobnicate"/],
@@ -65,6 +69,23 @@ describe('hakmem command line', () => {
     expect(stdout).toContain('median of per-round ratios');
     expect(stdout).toMatch(/fused#2 .* ±\d+\.\d%/);
   }, 60_000);
+
+  it('composes the cross product of --swap on the base and ranks it against the base', async () => {
+    const { code, stdout } = await run('bench', 'random_mixed', '--variant', 'hakmem', '--swap', 'classifier=class-by-header,class-checked',
+      '--swap', 'learner=none,ace-learner', '--iterations', '20000', '--rounds', '2', '--json');
+    expect(code).toBe(0);
+    const variants = JSON.parse(stdout).targets.map((t: { variant: string }) => t.variant);
+    expect(variants).toEqual([
+      'hakmem',
+      'hakmem[classifier=class-by-header,learner=none]',
+      'hakmem[classifier=class-by-header,learner=ace-learner]',
+      'hakmem[classifier=class-checked,learner=none]',
+      'hakmem[classifier=class-checked,learner=ace-learner]',
+    ]);
+    const ranked = await run('bench', 'random_mixed', '--variant', 'hakmem', '--swap', 'classifier=class-by-header', '--iterations', '20000', '--rounds', '2');
+    expect(ranked.stdout).toMatch(/ranked by throughput\n.*\n.*1\. /);
+    expect(ranked.stdout).toContain('hakmem[classifier=class-by-header]');
+  }, 90_000);
 
   it('runs a thread workload on worker threads over one shared heap and compares the targets', async () => {
     const { code, stdout } = await run('bench', 'threadtest', '--threads', '2', '--variant', 'hakmem-mt', '--variant', 'hakmem-mt',

@@ -1,16 +1,18 @@
-import { DEFAULT_BUDGET_SECONDS, DEFAULT_ROUNDS, type ExperimentOutcome } from '../runner/index.ts';
+import { DEFAULT_BUDGET_SECONDS, DEFAULT_ROUNDS, targetKind, type ExperimentOutcome } from '../runner/index.ts';
 import { THREAD_WORKLOADS } from '../workloads/threads/params.ts';
 import { isSyntheticWorkload, SYNTHETIC_WORKLOADS, syntheticSpec } from '../workloads/index.ts';
 import { parseArgs, UsageError, type FlagSpec, type FlagValues } from './flags.ts';
 import type { Io } from './io.ts';
 import { measure, writeReportFile } from './measure.ts';
-import { comparisonTable, throughputTable } from './tables.ts';
+import { swapVariants, parseSwap } from './swap.ts';
+import { comparisonTable, rankTable, throughputTable } from './tables.ts';
 import { checkTargets } from './targets.ts';
 import { isThreadWorkload, threadBenchCommand } from './thread-bench.ts';
 
 /** The flags every comparing command (bench, replay) takes. */
 export const COMPARE_FLAGS: Record<string, FlagSpec> = {
   variant: { type: 'string', multiple: true },
+  swap: { type: 'string', multiple: true },
   rounds: { type: 'count', min: 2, minReason: 'an interval needs two runs per target' },
   timeout: { type: 'count' },
   json: { type: 'boolean' },
@@ -24,7 +26,9 @@ export const COMPARE_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** The help lines of COMPARE_FLAGS' measurement controls, shared by bench and replay. */
-export const COMPARE_USAGE = `  --rounds R        interleaved rounds, at least 2 (default ${DEFAULT_ROUNDS})
+export const COMPARE_USAGE = `  --swap ROLE=A,B   compose the first --variant with each of these boxes in ROLE; repeat for more
+                    roles: the cross product is measured against the base and ranked
+  --rounds R        interleaved rounds, at least 2 (default ${DEFAULT_ROUNDS})
   --precision P     add rounds until every interval's half-width is at most P (e.g. 3%), or until
                     --budget runs out; each comparison prints the smallest difference it could call
   --budget S        seconds --precision may spend (default ${DEFAULT_BUDGET_SECONDS})
@@ -35,6 +39,18 @@ export const COMPARE_USAGE = `  --rounds R        interleaved rounds, at least 2
   --report FILE     also write the HTML report
   --progress        draw the progress bar even when stderr is not a terminal
 `;
+
+/** The --variant targets, with the --swap combinations composed on the first one placed after it. */
+export function comparedTargets(flags: FlagValues): string[] {
+  const targets = checkTargets((flags.variant as string[] | undefined) ?? []);
+  const swaps = ((flags.swap as string[] | undefined) ?? []).map(parseSwap);
+  if (swaps.length === 0) return targets;
+  const [base, ...others] = targets;
+  if (base === undefined || targetKind(base).kind !== 'hakmem') {
+    throw new UsageError('--swap needs a hakmem variant as the first --variant: the base the boxes are swapped into');
+  }
+  return [base, ...swapVariants(base, swaps), ...others];
+}
 
 /** How rounds are run and compared, from the comparing flags. */
 export function comparisonSettings(flags: FlagValues) {
@@ -96,14 +112,13 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
   const workloads = [...SYNTHETIC_WORKLOADS, ...THREAD_WORKLOADS].join(', ');
   if (workload === undefined) throw new UsageError(`hakmem bench needs a WORKLOAD (${workloads})`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (bench runs one workload)`);
-  const variants = (flags.variant as string[] | undefined) ?? [];
-  if (variants.length === 0) throw new UsageError('hakmem bench needs at least one --variant (e.g. --variant hakmem --variant native:glibc)');
+  if (flags.variant === undefined) throw new UsageError('hakmem bench needs at least one --variant (e.g. --variant hakmem --variant native:glibc)');
   if (isThreadWorkload(workload)) {
     if (flags.precision !== undefined || flags.paired || flags.pin !== undefined) {
       throw new UsageError(`--precision, --paired and --pin go with the single-thread workloads, not ${workload}`);
     }
     const options = {
-      workload, targets: checkTargets(variants), threads: (flags.threads as number | undefined) ?? 2,
+      workload, targets: comparedTargets(flags), threads: (flags.threads as number | undefined) ?? 2,
       rounds: flags.rounds as number | undefined, iterations: flags.iterations as number | undefined, seed: flags.seed as number | undefined,
     };
     return threadBenchCommand(options, Boolean(flags.json), io);
@@ -118,7 +133,7 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
     seed: flags.seed as number | undefined,
   });
   if (spec.min > spec.max) throw new UsageError(`--min (${spec.min}) must not exceed --max (${spec.max})`);
-  const targets = checkTargets(variants);
+  const targets = comparedTargets(flags);
   const outcome = await measure(
     { targets, workloads: [spec], ...comparisonSettings(flags), title: `hakmem bench ${workload}` },
     Boolean(flags.progress),
@@ -143,6 +158,7 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
     io.stdout.write(`${throughputTable(data.results)}\n`);
     const comparisons = comparisonTable(data.comparisons);
     if (comparisons) io.stdout.write(`\n${comparisons}\n`);
+    if (flags.swap !== undefined) io.stdout.write(`\n${rankTable(data.results, data.comparisons)}\n`);
   }
   if (flags.report !== undefined) await writeReportFile(data, flags.report as string, io);
   return 0;

@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import { replayWorkloadName, type Cell, type ExperimentOutcome } from '../runner/index.ts';
 import { median } from '../stats/index.ts';
 import type { ReplaySpec } from '../workloads/types.ts';
-import { COMPARE_FLAGS, COMPARE_USAGE, comparisonSettings, roundsLine } from './bench.ts';
+import { COMPARE_FLAGS, COMPARE_USAGE, comparedTargets, comparisonSettings, roundsLine } from './bench.ts';
 import { parseArgs, UsageError } from './flags.ts';
 import type { Io } from './io.ts';
 import { measure, writeReportFile } from './measure.ts';
 import { workloadSections } from './sections.ts';
-import { checkTargets, everyAvailableTarget } from './targets.ts';
+import { everyAvailableTarget } from './targets.ts';
 
 export const REPLAY_USAGE = `usage: hakmem replay FILE... [--variant NAME_OR_FILE ...] [options]
 
@@ -54,8 +54,8 @@ export async function replayCommand(args: readonly string[], io: Io): Promise<nu
   const missing = positionals.find((file) => !existsSync(file));
   if (missing !== undefined) throw new UsageError(`trace file "${missing}" does not exist`);
   const workloads: ReplaySpec[] = positionals.map((file) => ({ kind: 'replay', file: resolve(file) }));
-  const variants = flags.variant as string[] | undefined;
-  const targets = variants ? checkTargets(variants) : everyAvailableTarget();
+  if (flags.swap !== undefined && flags.variant === undefined) throw new UsageError('--swap needs a --variant to swap boxes into');
+  const targets = flags.variant !== undefined ? comparedTargets(flags) : everyAvailableTarget();
 
   const outcome = await measure(
     {

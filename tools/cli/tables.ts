@@ -30,6 +30,19 @@ export function comparisonTable(comparisons: readonly Comparison[]): string {
     table(['candidate', 'ratio', '95% CI', 'detects', 'verdict'], rows);
 }
 
+/** Every measured target ranked by median throughput, with its ratio to the baseline and the verdict. */
+export function rankTable(results: readonly TargetResult[], comparisons: readonly Comparison[]): string {
+  const measured = results.filter((result) => result.skipped === undefined).sort((a, b) => b.medianOpsPerSec - a.medianOpsPerSec);
+  const rows = measured.map((result, index) => {
+    const c = comparisons.find((comparison) => comparison.candidate === result.target && comparison.workload === result.workload);
+    return [
+      `${index + 1}. ${result.target}`, formatCount(result.medianOpsPerSec),
+      c ? formatRatio(c.ratio) : 'baseline', c ? `${formatRatio(c.ciLow)} .. ${formatRatio(c.ciHigh)}` : '', c?.verdict ?? '',
+    ];
+  });
+  return `ranked by throughput\n${table(['rank', 'ops/sec (median)', 'ratio', '95% CI', 'verdict'], rows)}`;
+}
+
 /** Targets ranked by replay time (fastest first), with the interval of the median time. */
 export function timeRankTable(results: readonly TargetResult[]): string {
   const measured = results.filter((result) => result.skipped === undefined);
