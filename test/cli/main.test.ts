@@ -83,7 +83,7 @@ describe('hakmem command line', () => {
       'hakmem[classifier=class-checked,learner=ace-learner]',
     ]);
     const ranked = await run('bench', 'random_mixed', '--variant', 'hakmem', '--swap', 'classifier=class-by-header', '--iterations', '20000', '--rounds', '2');
-    expect(ranked.stdout).toMatch(/ranked by throughput\n.*\n.*1\. /);
+    expect(ranked.stdout).toMatch(/ranked by throughput\n.*\n.*\n1\. hakmem/);
     expect(ranked.stdout).toContain('hakmem[classifier=class-by-header]');
   }, 90_000);
 
