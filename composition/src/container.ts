@@ -15,6 +15,7 @@ import { FrontGateBox } from '@hakmem/front-gate';
 import { ArrayBufferHeap } from '@hakmem/heap-arraybuffer';
 import { L25Runs } from '@hakmem/l25-runs';
 import { PageArenaBox } from '@hakmem/page-arena';
+import { DecayingPageArena } from '@hakmem/page-arena-decay';
 import { PolicyTable } from '@hakmem/policy-table';
 import { RefillEngineBox } from '@hakmem/refill-engine';
 import { SharedPoolBox } from '@hakmem/shared-pool';
@@ -60,7 +61,8 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding)
   else container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes }));
   container.bind(T.smallClasses).toConstantValue(buildSizeClassTable(smallClassSpec(classifier.headerBytes)));
   container.bind(T.midClasses).toConstantValue(buildSizeClassTable(midClassSpec(classifier.headerBytes)));
-  container.bind(T.pageArena).toResolvedValue((heap: HeapBackend) => new PageArenaBox(heap, options.pageArena), [T.heapBackend]);
+  const pageArena = variant.boxes.pageArena === 'page-arena-decay' ? DecayingPageArena : PageArenaBox;
+  container.bind(T.pageArena).toResolvedValue((heap: HeapBackend) => new pageArena(heap, options.pageArena), [T.heapBackend]);
   if (shared) {
     const id = shared.threadId;
     container.bind(T.superSlab).toResolvedValue((heap: HeapBackend) => new SharedSuperSlabBox(heap), [T.heapBackend]);
