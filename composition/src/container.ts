@@ -7,6 +7,7 @@ import type {
   RefillEngine, RunTier, SharedHeapBackend, SharedPool, SizeClassTable, SpanProvider, ThreadFreelist,
 } from '@hakmem/contracts';
 import { AceLearner } from '@hakmem/ace-learner';
+import { BanditLearner } from '@hakmem/bandit-learner';
 import { HeaderClassifier } from '@hakmem/class-by-header';
 import { SegmentClassifier } from '@hakmem/class-by-segment';
 import { CheckedClassifier } from '@hakmem/class-checked';
@@ -95,10 +96,13 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding)
     [T.smallClasses, T.midClasses],
   );
   container.bind(T.learner).toResolvedValue(
-    (events: EventSource, policy: PolicyWriter, small: SizeClassTable, mid: SizeClassTable) =>
-      variant.boxes.learner === 'ace-learner'
-        ? new AceLearner(events, policy, Int32Array.from([...small.sizes, ...mid.sizes]), { budgetBytes: options.learner.budgetBytes })
-        : IDLE_LEARNER,
+    (events: EventSource, policy: PolicyWriter, small: SizeClassTable, mid: SizeClassTable) => {
+      const blockSizes = Int32Array.from([...small.sizes, ...mid.sizes]);
+      const budget = { budgetBytes: options.learner.budgetBytes };
+      if (variant.boxes.learner === 'ace-learner') return new AceLearner(events, policy, blockSizes, budget);
+      if (variant.boxes.learner === 'bandit-learner') return new BanditLearner(events, policy, blockSizes, budget);
+      return IDLE_LEARNER;
+    },
     [T.eventRing, T.policy, T.smallClasses, T.midClasses],
   );
   bindSlabTier(container, options.listCapacity.small, options.learner.intervalRefills, 0, {

@@ -6,7 +6,7 @@ import { PRESETS } from './presets.ts';
 /** The boxes a variant may choose, per role that has more than one. */
 export const BOX_CHOICES = {
   classifier: ['class-by-segment', 'class-by-header', 'class-checked'],
-  learner: ['none', 'ace-learner'],
+  learner: ['none', 'ace-learner', 'bandit-learner'],
   pageArena: ['page-arena', 'page-arena-decay'],
 } as const;
 
