@@ -44,7 +44,16 @@ describe('hakmem command line', () => {
     expect(stdout).toBe('');
   });
 
-  it.each(['bench', 'replay', 'experiment'])('prints help for %s', async (command) => {
+  it('lists the roles, their defaults and their boxes as JSON', async () => {
+    const { code, stdout } = await run('roles', '--json');
+    expect(code).toBe(0);
+    const roles = JSON.parse(stdout) as { role: string; default: string; boxes: string[] }[];
+    expect(roles.find((r) => r.role === 'page-arena')).toEqual({ role: 'page-arena', default: 'page-arena', boxes: ['page-arena', 'page-arena-decay'] });
+    expect(roles.find((r) => r.role === 'learner')!.boxes).toEqual(['ace-learner', 'bandit-learner']);
+    expect(roles.every((r) => r.role && r.default && Array.isArray(r.boxes))).toBe(true);
+  });
+
+  it.each(['bench', 'replay', 'experiment', 'roles'])('prints help for %s', async (command) => {
     const { code, stdout } = await run(command, '--help');
     expect(code).toBe(0);
     expect(stdout).toContain(`usage: hakmem ${command}`);
