@@ -53,7 +53,17 @@ describe('hakmem command line', () => {
     expect(roles.every((r) => r.role && r.default && Array.isArray(r.boxes))).toBe(true);
   });
 
-  it.each(['bench', 'replay', 'experiment', 'roles'])('prints help for %s', async (command) => {
+  it('checks a box directory: ok for a box that keeps the contracts, contract D for one that imports another box', async () => {
+    const good = await run('check', 'boxes/tls-freelist');
+    expect(good).toMatchObject({ code: 0, stdout: 'contracts A-D and hot path: ok (1 box checked)\n' });
+    const bad = await run('check', 'test/fixtures/contract-violations/D/boxes/alpha');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^contract D: alpha\/src\/index\.ts:1: @hakmem\/beta, rule no-box-to-box/m);
+    expect(bad.stdout).toMatch(/2 contract violations\n$/);
+    expect((await run('check', 'test')).stderr).toMatch(/"test" has no package\.json/);
+  }, 30_000);
+
+  it.each(['bench', 'replay', 'experiment', 'roles', 'check'])('prints help for %s', async (command) => {
     const { code, stdout } = await run(command, '--help');
     expect(code).toBe(0);
     expect(stdout).toContain(`usage: hakmem ${command}`);

@@ -1,4 +1,5 @@
 import { BENCH_USAGE, benchCommand } from './bench.ts';
+import { checkCommand } from './check.ts';
 import { experimentCommand } from './experiment.ts';
 import { UsageError } from './flags.ts';
 import { PROCESS_IO, type Io } from './io.ts';
@@ -11,6 +12,7 @@ const USAGE = `usage: hakmem COMMAND [options]
   replay FILE...    replay mtrace files, variants ranked by time and footprint
   experiment        the default experiment and its HTML report (what npm start runs)
   roles             every role, its default box and the boxes that fill it
+  check DIR...      the contract checks (A-D, hot path) on box directories, also outside this repository
 
 hakmem COMMAND --help tells more.
 
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: Io) => Promise<numb
   replay: replayCommand,
   experiment: experimentCommand,
   roles: rolesCommand,
+  check: checkCommand,
 };
 
 /** Runs the hakmem command line; returns the exit code (2 for a usage mistake, 1 for a failure). */
