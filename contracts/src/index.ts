@@ -11,3 +11,4 @@ export * from './types.ts';
 export * from './block-lookup.ts';
 export * from './runs.ts';
 export * from './locks.ts';
+export * from './memory.ts';

@@ -2,7 +2,7 @@ import {
   MID_CLASS_BASE, RESOLVE_PAGES, SLAB_KIND_MID, SLAB_KIND_PAGES, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS,
   resolveSlabBlock, throwBadPointer, throwDoubleFree,
 } from '@hakmem/contracts';
-import type { BlockClassifier, HeapBackend, HeapLayout, SizeClassTable } from '@hakmem/contracts';
+import type { BlockClassifier, HeapBackend, HeapViewHolder, HeapLayout, SizeClassTable } from '@hakmem/contracts';
 
 /** Header magic as in the seeds' Pool TLS: the high nibble is 0xb; the low bit says live (1) or free (0). */
 const HEADER_LIVE = 0xb1;
@@ -14,11 +14,11 @@ const HEADER_FREE = 0xb0;
  * so every double free of a slab-tier block is caught; the slab tag is read only to tell page runs
  * apart, since a run has no header. Costs 16 bytes per block.
  */
-export class HeaderClassifier implements BlockClassifier {
+export class HeaderClassifier implements BlockClassifier, HeapViewHolder {
   readonly name = 'class-by-header';
   readonly headerBytes = 16;
-  private readonly u8: Uint8Array;
-  private readonly i32: Int32Array;
+  private u8: Uint8Array;
+  private i32: Int32Array;
   private readonly layout: HeapLayout;
 
   constructor(
@@ -29,6 +29,12 @@ export class HeaderClassifier implements BlockClassifier {
     this.u8 = backend.u8;
     this.i32 = backend.i32;
     this.layout = backend.layout;
+  }
+
+  /** Composition calls this when the memory grew: the old views may be detached. */
+  refreshViews(heap: HeapBackend): void {
+    this.u8 = heap.u8;
+    this.i32 = heap.i32;
   }
 
   /** @hotpath */

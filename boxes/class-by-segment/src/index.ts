@@ -1,5 +1,5 @@
 import { SLAB_CARVED, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_WORDS, resolveSlabBlock } from '@hakmem/contracts';
-import type { BlockClassifier, HeapBackend, HeapLayout, SizeClassTable } from '@hakmem/contracts';
+import type { BlockClassifier, HeapBackend, HeapViewHolder, HeapLayout, SizeClassTable } from '@hakmem/contracts';
 
 const SLAB_OFFSET_MASK = (1 << SLAB_SHIFT) - 1;
 
@@ -8,10 +8,10 @@ const SLAB_OFFSET_MASK = (1 << SLAB_SHIFT) - 1;
  * the block-start test is a multiply by the stride's inverse. Catches out-of-range, interior and
  * never-carved pointers, and (in the thread list) a block freed twice in a row.
  */
-export class SegmentClassifier implements BlockClassifier {
+export class SegmentClassifier implements BlockClassifier, HeapViewHolder {
   readonly name = 'class-by-segment';
   readonly headerBytes = 0;
-  private readonly i32: Int32Array;
+  private i32: Int32Array;
   private readonly layout: HeapLayout;
   private readonly heapBytes: number;
   private readonly slabTable: number;
@@ -29,6 +29,11 @@ export class SegmentClassifier implements BlockClassifier {
     this.slabTable = backend.layout.slabTableWord;
     this.strides = small.strides;
     this.inverseStrides = small.inverseStrides;
+  }
+
+  /** Composition calls this when the memory grew: the old views may be detached. */
+  refreshViews(heap: HeapBackend): void {
+    this.i32 = heap.i32;
   }
 
   /** @hotpath */

@@ -1,18 +1,18 @@
 import { EVENT_OVERFLOW, throwDoubleFree } from '@hakmem/contracts';
-import type { EventSink, SharedPool, ThreadFreelist } from '@hakmem/contracts';
+import type { EventSink, HeapBackend, HeapViewHolder, SharedPool, ThreadFreelist } from '@hakmem/contracts';
 
 /**
  * The hot path: per-class singly linked lists, the link in each free block's first word. Pop and push
  * touch two typed-array slots and the block; nothing else. A list longer than its capacity gives half
  * of itself back to the chunks in one batch.
  */
-export class TlsFreelist implements ThreadFreelist {
+export class TlsFreelist implements ThreadFreelist, HeapViewHolder {
   readonly heads: Int32Array;
   readonly counts: Int32Array;
   readonly capacities: Int32Array;
   readonly hits: Float64Array;
   readonly overflows: Float64Array;
-  private readonly mem: Int32Array;
+  private mem: Int32Array;
 
   constructor(
     mem: Int32Array,
@@ -29,6 +29,11 @@ export class TlsFreelist implements ThreadFreelist {
     this.capacities = new Int32Array(count).fill(initialCapacity);
     this.hits = new Float64Array(count);
     this.overflows = new Float64Array(count);
+  }
+
+  /** Composition calls this when the memory grew: the old views may be detached. */
+  refreshViews(heap: HeapBackend): void {
+    this.mem = heap.i32;
   }
 
   /** @hotpath */
