@@ -33,7 +33,7 @@ export function arrayBytes(count: number, elementBytes: number, maxSize: number)
 /** The block a view returned by the helpers starts at: it must be a view over this heap's current buffer. */
 export function viewPointer(view: HeapTypedArray, buffer: ArrayBuffer | SharedArrayBuffer): number {
   if (!ArrayBuffer.isView(view) || view.buffer !== buffer) {
-    throwBadPointer(view, 'is not a view over this heap\'s buffer (views taken before the heap grew are stale: keep the pointer, view.byteOffset, instead)');
+    throwBadPointer(`a ${view?.constructor?.name ?? typeof view}`, 'is not a view over this heap\'s buffer (views taken before the heap grew are stale: keep the pointer, view.byteOffset, instead)');
   }
   return view.byteOffset;
 }
