@@ -65,7 +65,7 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding,
 
   if (shared) container.bind(T.heapBackend).toConstantValue(shared.heap);
   else if (placement) container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ ...placement, bytes: placement.maxBytes }));
-  else container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes }));
+  else container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes, grow: options.heap.grow }));
   container.bind(T.smallClasses).toConstantValue(buildSizeClassTable(smallClassSpec(classifier.headerBytes)));
   container.bind(T.midClasses).toConstantValue(buildSizeClassTable(midClassSpec(classifier.headerBytes)));
   container.bind(T.pageArena).toResolvedValue((heap: HeapBackend) => new PageArenaBox(heap, options.pageArena), [T.heapBackend]);

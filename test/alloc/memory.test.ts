@@ -115,6 +115,19 @@ describe('growth', () => {
     expect(heap.check().ok).toBe(true);
   });
 
+  it('heap.grow false reserves heap.bytes up front in an ArrayBuffer: the buffer and views never change', () => {
+    const heap = createAllocator({ name: 'fixed', extends: 'hakmem', options: { heap: { bytes: 32 * MiB, grow: false } } });
+    const buffer = heap.buffer;
+    expect(buffer).toBeInstanceOf(ArrayBuffer);
+    expect(buffer.byteLength).toBe(32 * MiB);
+    let grown = 0;
+    heap.onGrow(() => grown++);
+    const blocks: number[] = [];
+    for (let ptr = heap.malloc(MiB); ptr !== 0; ptr = heap.malloc(MiB)) blocks.push(ptr);
+    expect(blocks.length).toBeGreaterThan(20);
+    expect([heap.buffer, grown]).toEqual([buffer, 0]);
+  });
+
   it('a WebAssembly.Memory grows up to maxBytes from start, and no further', () => {
     const memory = new WebAssembly.Memory({ initial: 40, maximum: 1024 });
     const start = 5 * PAGE;

@@ -10,6 +10,8 @@ import { PageHeap } from './page-heap.ts';
 export interface ArrayBufferHeapOptions {
   /** the most bytes the heap may span from its start: it starts small and grows up to this */
   readonly bytes: number;
+  /** false: reserve all `bytes` up front in an ArrayBuffer that never grows (views never go stale) */
+  readonly grow?: boolean;
   /** a SharedArrayBuffer of `bytes`, all reserved up front, makes the heap shareable with worker threads */
   readonly shared?: boolean;
   /** attach to a heap another thread built in this SharedArrayBuffer (nothing is initialised) */
@@ -51,6 +53,9 @@ export class ArrayBufferHeap implements HeapBackend {
       if (!this.backing.growTo(this.layout.metaBytes + SEGMENT_BYTES)) {
         throwBadConfig('memory', `cannot hold the heap's ${this.layout.metaBytes} bytes of metadata and one 1 MiB segment`);
       }
+    } else if (options.grow === false) {
+      this.layout = computeLayout(options.bytes);
+      this.backing = userBacking(new ArrayBuffer(options.bytes));
     } else {
       this.layout = computeLayout(options.bytes);
       this.backing = ownBacking(Math.min(options.bytes, alignUp(this.layout.metaBytes + INITIAL_DATA_BYTES, WASM_PAGE_BYTES)), options.bytes);
