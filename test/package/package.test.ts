@@ -1,7 +1,7 @@
 // The package as a user gets it: packed, installed into an empty project, used from bare Node,
 // type-checked from TypeScript, and its bin run, with nothing of the repository around it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,19 @@ describe('the packed package', () => {
     expect(example).toMatchObject({ status: 0, stderr: '' });
   });
 
+  it('the README\'s "Use it" example runs as written in the repository too (the package imports itself)', () => {
+    const dir = join(ROOT, '.cache');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `readme-example-${process.pid}.mjs`);
+    writeFileSync(file, readmeExample());
+    try {
+      const example = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: 'utf8' });
+      expect({ status: example.status, stderr: example.stderr }).toEqual({ status: 0, stderr: '' });
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it('type-checks a TypeScript consumer (and the README example) against its declarations', () => {
     writeFileSync(join(project, 'consumer.ts'), `
       import { createAllocator, HakmemError, PRESET_NAMES } from 'hakmem';
@@ -98,7 +111,8 @@ describe('the packed package', () => {
     `);
     writeFileSync(join(project, 'readme-example.ts'), readmeExample());
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, types: [] },
+      // the DOM library declares WebAssembly, as in a browser or wasm project
+      compilerOptions: { strict: true, target: 'es2022', lib: ['es2022', 'dom'], module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, types: [] },
       files: ['consumer.ts', 'readme-example.ts'],
     }));
     const tsc = run(process.execPath, [TSC, '-p', 'tsconfig.json']);
