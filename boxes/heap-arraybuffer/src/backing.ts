@@ -20,7 +20,7 @@ declare const WebAssembly: { Memory: new (descriptor: { initial: number; maximum
 
 /**
  * The heap's own memory: a WebAssembly.Memory, because its plain buffers keep typed-array views at full
- * speed, where views over a resizable ArrayBuffer (length-tracking or not) measured about 0.55x-0.7x.
+ * speed, where views over a resizable ArrayBuffer (length-tracking or not) measured about 0.5x.
  */
 export function ownBacking(initialBytes: number, maxBytes: number): Backing {
   return userBacking(new WebAssembly.Memory({ initial: initialBytes / WASM_PAGE_BYTES, maximum: maxBytes / WASM_PAGE_BYTES }));
