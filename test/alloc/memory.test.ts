@@ -102,6 +102,7 @@ describe('growth', () => {
     });
     const p = heap.malloc(1000);
     heap.u8.fill(42, p, p + 1000);
+    const viewBefore = heap.u8;
     const big: number[] = [];
     for (let i = 0; i < 20; i++) big.push(heap.malloc(4 * MiB));
     expect(big.filter((ptr) => ptr === 0).length).toBeGreaterThan(0); // bounded by heap.bytes
@@ -110,6 +111,10 @@ describe('growth', () => {
     expect(heap.buffer.byteLength).toBeLessThanOrEqual(64 * MiB);
     expect(heap.u8.subarray(p, p + 1000).every((byte) => byte === 42)).toBe(true);
     expect(heap.f64.buffer).toBe(heap.buffer);
+    // a shared WebAssembly.Memory where SharedArrayBuffer exists: growth detaches nothing, old views keep the old length
+    expect(heap.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(viewBefore.length).toBe(firstBuffer.byteLength);
+    expect(viewBefore[p + 999]).toBe(42);
     for (const ptr of big) heap.free(ptr);
     heap.free(p);
     expect(heap.check().ok).toBe(true);

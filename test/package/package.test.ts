@@ -53,6 +53,10 @@ describe('the packed package', () => {
     ]));
     expect(packedFiles.filter((path) => !path.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(path))).toEqual([]);
     expect(packedFiles.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+    // what browsers and bundlers get: the core and its chunks, with no Node built-in
+    const browserFiles = packedFiles.filter((path) => path === 'dist/index.js' || path.startsWith('dist/chunks/'));
+    const installed = join(project, 'node_modules/hakmem');
+    expect(browserFiles.filter((path) => /["']node:/.test(readFileSync(join(installed, path), 'utf8')))).toEqual([]);
   });
 
   it('imports with bare node and runs malloc/free, and the README\'s "Use it" example runs as written', () => {

@@ -15,15 +15,34 @@ interface ResizableArrayBuffer extends ArrayBuffer {
   resize(bytes: number): void;
 }
 
+interface MemoryDescriptor {
+  readonly initial: number;
+  readonly maximum: number;
+  readonly shared?: boolean;
+}
+
 // Declared here rather than through the DOM library: only the constructor is used.
-declare const WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemoryLike };
+declare const WebAssembly: { Memory: new (descriptor: MemoryDescriptor) => WasmMemoryLike };
 
 /**
- * The heap's own memory: a WebAssembly.Memory, because its plain buffers keep typed-array views at full
- * speed, where views over a resizable ArrayBuffer (length-tracking or not) measured about 0.5x.
+ * The heap's own memory: a WebAssembly.Memory, because its fixed buffers keep typed-array views at full
+ * speed, where views over a resizable ArrayBuffer (length-tracking or not) measured about 0.5x. A shared
+ * one where SharedArrayBuffer exists (Node; cross-origin-isolated pages): growing it leaves the old buffer
+ * valid, where growing a non-shared one detaches it, and the first detached buffer switches V8 to checked
+ * typed-array accesses in the whole process (measured here: 0.90x on random_mixed, for good).
  */
 export function ownBacking(initialBytes: number, maxBytes: number): Backing {
-  return userBacking(new WebAssembly.Memory({ initial: initialBytes / WASM_PAGE_BYTES, maximum: maxBytes / WASM_PAGE_BYTES }));
+  const descriptor = { initial: initialBytes / WASM_PAGE_BYTES, maximum: maxBytes / WASM_PAGE_BYTES };
+  return userBacking(sharedMemory(descriptor) ?? new WebAssembly.Memory(descriptor));
+}
+
+function sharedMemory(descriptor: MemoryDescriptor): WasmMemoryLike | undefined {
+  if (typeof SharedArrayBuffer !== 'function') return undefined;
+  try {
+    return new WebAssembly.Memory({ ...descriptor, shared: true });
+  } catch {
+    return undefined; // the engine would not reserve the maximum up front, as shared memories need
+  }
 }
 
 export function userBacking(memory: UserMemory): Backing {
