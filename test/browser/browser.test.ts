@@ -48,10 +48,15 @@ beforeAll(async () => {
     '/worker.js': { type: 'text/javascript', body: bundle('worker.ts') },
   };
   server = createServer((request, response) => {
-    const file = files[request.url ?? ''];
-    // cross-origin isolation: SharedArrayBuffer exists in the page and its worker only with both headers
-    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    // /plain/... serves the same files without cross-origin isolation (no SharedArrayBuffer there)
+    const url = request.url ?? '';
+    const plain = url.startsWith('/plain/');
+    const file = files[plain ? url.slice('/plain'.length) : url];
+    if (!plain) {
+      // cross-origin isolation: SharedArrayBuffer exists in the page and its worker only with both headers
+      response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
     if (!file) return void response.writeHead(404).end();
     response.writeHead(200, { 'Content-Type': file.type }).end(file.body);
   });
@@ -91,6 +96,18 @@ describe('in headless Chromium', () => {
       expect(result.grew).toBe(true);
       expect(result.peakLive).toBeGreaterThan(20);
     }
+    expect(pageProblems).toEqual([]);
+  });
+
+  it('in a page that is not cross-origin isolated the heap grows a non-shared memory, checked the same way', async () => {
+    const plain = await context.newPage();
+    plain.on('pageerror', (error) => pageProblems.push(`uncaught: ${error.message}`));
+    await plain.goto(`${origin}/plain/`);
+    await plain.waitForFunction(() => 'hakmemModelCheck' in globalThis);
+    expect(await plain.evaluate(() => typeof SharedArrayBuffer)).toBe('undefined');
+    const result = await plain.evaluate(([s, n]) => (globalThis as unknown as PageApi).hakmemModelCheck(s, n), [3, 3000] as const);
+    expect(result).toMatchObject({ errors: [], grew: true });
+    await plain.close();
     expect(pageProblems).toEqual([]);
   });
 
