@@ -1,12 +1,12 @@
 import { TOKENS, throwBadSize } from '@hakmem/contracts';
 import type {
-  Allocator, AllocatorStats, CheckReport, ElementArrays, ElementType, FrontGate, HeapBackend, HeapMap, HeapTypedArray, HeapViewHolder, Ptr,
+  Allocator, AllocatorStats, CheckReport, ElementArrays, ElementType, FrontGate, HeapBackend, HeapMap, HeapTypedArray,
+  HeapViewHolder, Ptr,
 } from '@hakmem/contracts';
 import type { Container } from 'inversify';
 import { HeapInspector } from './inspect.ts';
 import type { InspectorOptions } from './inspect.ts';
 import { arrayBytes, elementConstructor, viewPointer } from './typed-arrays.ts';
-
 
 /**
  * What a user holds: the front gate's malloc/free plus calloc, realloc, aligned allocation and the
