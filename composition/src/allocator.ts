@@ -1,31 +1,38 @@
 import { TOKENS, throwBadSize } from '@hakmem/contracts';
 import type {
-  Allocator, AllocatorStats, CheckReport, FrontGate, HeapBackend, HeapMap, Ptr,
+  Allocator, AllocatorStats, CheckReport, ElementArrays, ElementType, FrontGate, HeapBackend, HeapMap, HeapTypedArray,
+  HeapViewHolder, Ptr,
 } from '@hakmem/contracts';
 import type { Container } from 'inversify';
 import { HeapInspector } from './inspect.ts';
 import type { InspectorOptions } from './inspect.ts';
+import { arrayBytes, elementConstructor, viewPointer } from './typed-arrays.ts';
 
 /**
  * What a user holds: the front gate's malloc/free plus calloc, realloc, aligned allocation and the
  * typed views. Collaborators are fetched from the container once, here; nothing is looked up per call.
- * `malloc` and `free` are the gate's own closures (notes/hot-path.md: +45% over method chains).
+  * The views are plain fields (a getter costs the user's loops): they are replaced when the heap grows.
+ * `malloc` and `free` are the gate's own closures (notes/hot-path.md: +45% over method chains), rebound
+ * when the heap grows: call them through the allocator rather than keeping them in a variable.
  */
 export class ComposedAllocator implements Allocator {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-  readonly u8: Uint8Array;
-  readonly i8: Int8Array;
-  readonly u16: Uint16Array;
-  readonly i16: Int16Array;
-  readonly u32: Uint32Array;
-  readonly i32: Int32Array;
-  readonly f32: Float32Array;
-  readonly f64: Float64Array;
+  buffer!: ArrayBuffer | SharedArrayBuffer;
+  u8!: Uint8Array;
+  i8!: Int8Array;
+  u16!: Uint16Array;
+  i16!: Int16Array;
+  u32!: Uint32Array;
+  i32!: Int32Array;
+  f32!: Float32Array;
+  f64!: Float64Array;
   /** the front gate's malloc, set by bindHotPath */
   malloc!: (size: number) => Ptr;
   /** the front gate's free, set by bindHotPath */
   free!: (ptr: Ptr) => void;
   private readonly gate: FrontGate;
+  private readonly backend: HeapBackend;
+  private readonly viewHolders: readonly HeapViewHolder[];
+  private readonly growListeners: Array<(heap: Allocator) => void> = [];
   private readonly maxSize: number;
   private readonly inspector: HeapInspector;
 
@@ -34,20 +41,47 @@ export class ComposedAllocator implements Allocator {
     container: Container,
     inspector: InspectorOptions = {},
   ) {
-    const heap = container.get<HeapBackend>(TOKENS.heapBackend);
+    this.backend = container.get<HeapBackend>(TOKENS.heapBackend);
     this.gate = container.get<FrontGate>(TOKENS.frontGate);
+    this.viewHolders = boxesHoldingViews(container);
     this.inspector = new HeapInspector(variant, container, inspector);
-    this.buffer = heap.buffer;
-    this.u8 = heap.u8;
-    this.i8 = new Int8Array(heap.buffer);
-    this.u16 = new Uint16Array(heap.buffer);
-    this.i16 = new Int16Array(heap.buffer);
-    this.u32 = new Uint32Array(heap.buffer);
-    this.i32 = heap.i32;
-    this.f32 = new Float32Array(heap.buffer);
-    this.f64 = new Float64Array(heap.buffer);
-    this.maxSize = heap.layout.heapBytes - heap.layout.metaBytes;
+    this.takeViews();
+    this.maxSize = this.backend.layout.heapBytes - this.backend.layout.metaBytes;
     this.bindHotPath();
+    this.backend.onGrow(() => this.refreshAfterGrowth());
+  }
+
+  /** `listener` runs each time the heap has grown: views taken before are stale (see the README). */
+  onGrow(listener: (heap: Allocator) => void): void {
+    this.growListeners.push(listener);
+  }
+
+  /**
+   * The one place growth is absorbed, called by the heap backend once its own views are rebuilt:
+   * (a) every box that holds views in fields rebuilds them, (b) malloc and free are built again over
+   * the new views, (c) this facade's views, then the user's listeners. Growth happens inside a malloc:
+   * no box may keep a view in a local across a span request.
+   */
+  private refreshAfterGrowth(): void {
+    for (const box of this.viewHolders) box.refreshViews(this.backend);
+    this.bindHotPath();
+    this.takeViews();
+    for (const listener of this.growListeners) listener(this);
+  }
+
+  private takeViews(): void {
+    const heap = this.backend;
+    const buffer = heap.buffer;
+    const bytes = buffer.byteLength;
+    this.buffer = buffer;
+    this.u8 = heap.u8;
+    this.i8 = new Int8Array(buffer, 0, bytes);
+    this.u16 = new Uint16Array(buffer, 0, bytes >>> 1);
+    this.i16 = new Int16Array(buffer, 0, bytes >>> 1);
+    this.u32 = new Uint32Array(buffer, 0, bytes >>> 2);
+    this.i32 = heap.i32;
+    this.f32 = new Float32Array(buffer, 0, bytes >>> 2);
+    this.f64 = new Float64Array(buffer, 0, bytes >>> 3);
   }
 
   /**
@@ -97,6 +131,33 @@ export class ComposedAllocator implements Allocator {
     return this.gate.usableSize(ptr);
   }
 
+  /** A view of `count` elements of `type` over a new block, or undefined when memory is out. */
+  mallocAs<T extends ElementType>(type: T, count: number): ElementArrays[T] | undefined {
+    const View = elementConstructor(type);
+    const ptr = this.malloc(arrayBytes(count, View.BYTES_PER_ELEMENT, this.maxSize));
+    return ptr === 0 ? undefined : new View(this.buffer, ptr, count);
+  }
+
+  /** `mallocAs` with the elements zeroed. */
+  callocAs<T extends ElementType>(type: T, count: number): ElementArrays[T] | undefined {
+    const View = elementConstructor(type);
+    const ptr = this.calloc(count, View.BYTES_PER_ELEMENT);
+    return ptr === 0 ? undefined : new View(this.buffer, ptr, count);
+  }
+
+  /** realloc for a view from these helpers: a view of `count` elements of the same type, or undefined (the old view stays valid). */
+  reallocArray<A extends HeapTypedArray>(view: A, count: number): A | undefined {
+    const ptr = viewPointer(view, this.buffer);
+    const View = view.constructor as new (buffer: ArrayBuffer | SharedArrayBuffer, offset: number, length: number) => A;
+    const moved = this.realloc(ptr, arrayBytes(count, view.BYTES_PER_ELEMENT, this.maxSize));
+    return moved === 0 ? undefined : new View(this.buffer, moved, count);
+  }
+
+  /** Frees the block a view from these helpers starts at. */
+  freeView(view: HeapTypedArray): void {
+    this.free(viewPointer(view, this.buffer));
+  }
+
   stats(): AllocatorStats {
     return this.inspector.stats();
   }
@@ -108,4 +169,15 @@ export class ComposedAllocator implements Allocator {
   heapMap(): HeapMap {
     return this.inspector.heapMap();
   }
+}
+
+/** Every box in the container that keeps views of the heap in its own fields. */
+function boxesHoldingViews(container: Container): HeapViewHolder[] {
+  const holders: HeapViewHolder[] = [];
+  for (const token of Object.values(TOKENS)) {
+    if (token === TOKENS.heapBackend || !container.isBound(token)) continue;
+    const box = container.get<Partial<HeapViewHolder>>(token);
+    if (typeof box === 'object' && box !== null && typeof box.refreshViews === 'function') holders.push(box as HeapViewHolder);
+  }
+  return holders;
 }

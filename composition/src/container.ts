@@ -4,7 +4,7 @@ import {
 } from '@hakmem/contracts';
 import type {
   BlockClassifier, EventSink, EventSource, FreeChecks, HeapBackend, L25Tier, Learner, PageArena, PolicyReader, PolicyWriter,
-  RefillEngine, RunTier, SharedHeapBackend, SharedPool, SizeClassTable, SpanProvider, ThreadFreelist,
+  RefillEngine, RunTier, SharedHeapBackend, SharedPool, SizeClassTable, SpanProvider, ThreadFreelist, UserMemory,
 } from '@hakmem/contracts';
 import { AceLearner } from '@hakmem/ace-learner';
 import { BanditLearner } from '@hakmem/bandit-learner';
@@ -47,19 +47,27 @@ export interface SharedBinding {
   readonly threadId: number;
 }
 
+/** Where the heap lives when the user hands over the memory (composition/src/create.ts). */
+export interface HeapPlacement {
+  readonly memory: UserMemory;
+  readonly start: number;
+  readonly maxBytes: number;
+}
+
 /**
  * Binds every role to the box the variant chose. Singleton scope throughout: two `get`s of a role must
  * give the same box, or two boxes would hold different freelists (notes/hot-path.md, rule 2).
  * The graph is resolved once here; boxes keep their collaborators in readonly fields.
  */
-export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding): Container {
+export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding, placement?: HeapPlacement): Container {
   const options = variant.options;
   const classifier = CLASSIFIERS[variant.boxes.classifier];
   const container = new Container({ defaultScope: 'Singleton' });
   const T = TOKENS;
 
   if (shared) container.bind(T.heapBackend).toConstantValue(shared.heap);
-  else container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes }));
+  else if (placement) container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ ...placement, bytes: placement.maxBytes }));
+  else container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes, grow: options.heap.grow }));
   container.bind(T.smallClasses).toConstantValue(buildSizeClassTable(smallClassSpec(classifier.headerBytes)));
   container.bind(T.midClasses).toConstantValue(buildSizeClassTable(midClassSpec(classifier.headerBytes)));
   const pageArena = variant.boxes.pageArena === 'page-arena-decay' ? DecayingPageArena : PageArenaBox;

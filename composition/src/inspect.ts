@@ -104,7 +104,7 @@ export class HeapInspector {
 
   check(): CheckReport {
     const errors: string[] = [];
-    const top = this.heap.i32[H_FRESH_TOP];
+    const top = this.heap.i32[this.heap.layout.headerWord + H_FRESH_TOP];
     const owned = new Uint8Array((top >>> 7) + 1);
     this.heap.check(errors);
     this.superSlab.check(errors);
@@ -142,7 +142,7 @@ export class HeapInspector {
   }
 
   heapMap(): HeapMap {
-    const top = this.heap.i32[H_FRESH_TOP];
+    const top = this.heap.i32[this.heap.layout.headerWord + H_FRESH_TOP];
     const slabs: HeapMapSlab[] = [];
     const slabCount = Math.ceil(top / SLAB_BYTES);
     for (let slab = 0; slab < slabCount; slab++) {
@@ -217,7 +217,7 @@ export class HeapInspector {
   private sharedRuns(): { bytes: number; blocks: number } {
     const i32 = this.heap.i32;
     const layout = this.heap.layout;
-    const top = i32[H_FRESH_TOP] >>> PAGE_SHIFT;
+    const top = i32[layout.headerWord + H_FRESH_TOP] >>> PAGE_SHIFT;
     let bytes = 0;
     let blocks = 0;
     for (let page = layout.metaBytes >>> PAGE_SHIFT; page < top;) {
@@ -240,7 +240,7 @@ export class HeapInspector {
 
   /** every live chunk (its first slab) of both slab tiers */
   private forEachChunk(visit: (tier: Tier, chunk: number) => void): void {
-    const slabCount = Math.ceil(this.heap.i32[H_FRESH_TOP] / SLAB_BYTES);
+    const slabCount = Math.ceil(this.heap.i32[this.heap.layout.headerWord + H_FRESH_TOP] / SLAB_BYTES);
     for (let slab = 0; slab < slabCount; slab++) {
       const tag = this.word(slab, SLAB_TAG);
       if (((tag >>> 8) & 0xffff) !== 0 || this.word(slab, SLAB_STATE) === SLAB_STATE_FREE) continue;

@@ -31,7 +31,7 @@ export interface SharedAllocator extends Allocator {
 }
 
 export interface SharedHeapOptions {
-  /** `HAKMEM_*` overrides; defaults to process.env */
+  /** `HAKMEM_*` overrides; none by default (the Node entry defaults them to process.env) */
   readonly env?: Environment;
 }
 
@@ -41,7 +41,7 @@ export interface SharedHeapOptions {
  * would be per thread too and are turned off (pageArena.enable false, l25/whale cacheSlots 0).
  */
 export function createSharedHeap(variant: string | VariantConfig = 'hakmem-mt', options: SharedHeapOptions = {}): SharedHeapHandle {
-  const resolved = sharedVariant(resolveVariant(variant, options.env ?? process.env));
+  const resolved = sharedVariant(resolveVariant(variant, options.env ?? {}));
   const heap = new ArrayBufferHeap({ bytes: resolved.options.heap.bytes, shared: true });
   return { kind: 'hakmem-shared-heap', buffer: heap.buffer as SharedArrayBuffer, variant: resolved };
 }

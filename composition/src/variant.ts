@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { resolveOptions, throwBadConfig } from '@hakmem/contracts';
 import type { AllocatorOptions, Environment, PartialOptions } from '@hakmem/contracts';
 import { PRESETS } from './presets.ts';
@@ -33,10 +32,12 @@ export interface ResolvedVariant {
 const DEFAULT_BOXES: BoxChoices = { classifier: 'class-by-segment', learner: 'none', pageArena: 'page-arena' };
 const VARIANT_KEYS = ['name', 'extends', 'description', 'boxes', 'options'];
 
-/** A preset name, a path to a JSON file, or a config object; validated, every bad key named by its path. */
-export function resolveVariant(variant: string | VariantConfig, env: Environment = {}): ResolvedVariant {
-  const config = typeof variant === 'string' ? loadNamed(variant) : variant;
-  const where = typeof variant === 'string' && !(variant in PRESETS) ? variant : 'variant';
+/**
+ * A preset name or a config object; validated, every bad key named by its path from `where`. Variant
+ * files are read by the Node entry (composition/src/node.ts), which passes the file's path as `where`.
+ */
+export function resolveVariant(variant: string | VariantConfig, env: Environment = {}, where = 'variant'): ResolvedVariant {
+  const config = typeof variant === 'string' ? presetNamed(variant) : variant;
   const merged = mergeWithBase(validateShape(config, where));
   return {
     name: merged.name,
@@ -46,16 +47,11 @@ export function resolveVariant(variant: string | VariantConfig, env: Environment
   };
 }
 
-function loadNamed(name: string): VariantConfig {
-  if (name in PRESETS) return PRESETS[name];
-  if (!existsSync(name)) {
-    throwBadConfig('variant', `"${name}" is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a JSON file that exists`);
+function presetNamed(name: string): VariantConfig {
+  if (!Object.hasOwn(PRESETS, name)) {
+    throwBadConfig('variant', `"${name}" is not a preset (${Object.keys(PRESETS).join(', ')}); pass a variant object, or a JSON file's path in Node`);
   }
-  try {
-    return JSON.parse(readFileSync(name, 'utf8')) as VariantConfig;
-  } catch (error) {
-    return throwBadConfig(name, `is not valid JSON: ${(error as Error).message}`);
-  }
+  return PRESETS[name];
 }
 
 function validateShape(config: unknown, where: string): VariantConfig {

@@ -46,6 +46,21 @@ export interface CheckReport {
   readonly liveBlocks: number;
 }
 
+/** The typed arrays the helpers (`mallocAs`, ...) return, by element type name (as @thi.ng/malloc names them). */
+export interface ElementArrays {
+  u8: Uint8Array;
+  u8c: Uint8ClampedArray;
+  i8: Int8Array;
+  u16: Uint16Array;
+  i16: Int16Array;
+  u32: Uint32Array;
+  i32: Int32Array;
+  f32: Float32Array;
+  f64: Float64Array;
+}
+export type ElementType = keyof ElementArrays;
+export type HeapTypedArray = ElementArrays[ElementType];
+
 /** The allocator a composition hands to its user. All sizes are bytes, all pointers u32 offsets (0 = null). */
 export interface Allocator {
   readonly variant: string;
@@ -64,6 +79,16 @@ export interface Allocator {
   realloc(ptr: Ptr, size: number): Ptr;
   alignedAlloc(alignment: number, size: number): Ptr;
   usableSize(ptr: Ptr): number;
+  /** a view of `count` elements over a new block; undefined when memory is out */
+  mallocAs<T extends ElementType>(type: T, count: number): ElementArrays[T] | undefined;
+  /** the same, zeroed */
+  callocAs<T extends ElementType>(type: T, count: number): ElementArrays[T] | undefined;
+  /** realloc of a helper's view to `count` elements of its type; undefined on failure (the old view stays valid) */
+  reallocArray<A extends HeapTypedArray>(view: A, count: number): A | undefined;
+  /** frees the block a helper's view starts at */
+  freeView(view: HeapTypedArray): void;
+  /** `listener` runs after the heap grew: `buffer` and the views are new objects then */
+  onGrow(listener: (heap: Allocator) => void): void;
   stats(): AllocatorStats;
   check(): CheckReport;
   heapMap(): HeapMap;

@@ -1,16 +1,22 @@
 import { PAGE_SHIFT, SEGMENT_BYTES, SLAB_SHIFT, alignUp } from './types.ts';
 
 /**
- * Where the allocator keeps its metadata: inside the heap's own memory, from offset 0, so a
- * SharedArrayBuffer heap carries it to every thread. Nothing user-visible is ever below `metaBytes`,
- * which also keeps pointer 0 free to mean null.
+ * Where the allocator keeps its metadata: inside the heap's own memory, from its start offset (0 unless
+ * the user hands over a memory whose low bytes are theirs), so a SharedArrayBuffer heap carries it to
+ * every thread. Pointers stay absolute byte offsets into the memory, and the tables cover every page
+ * from byte 0 to `heapBytes` (the pages below the start are tagged as metadata and never handed out).
+ * Nothing user-visible is ever below `metaBytes`, which also keeps pointer 0 free to mean null.
  *
- *   [header 4 KiB][slab table: 16 i32 per 64 KiB slab][page kinds, lengths, next, prev: i32 each per page]
+ *   [bytes below start, untouched][header 4 KiB][slab table: 16 i32 per 64 KiB slab][page kinds, lengths, next, prev: i32 each per page]
  *   [touched map: 1 byte per page] ... rounded up to whole 1 MiB segments
  * Free-span links live in this table, not in the spans, so freeing never touches a fresh page.
  */
 export interface HeapLayout {
+  /** end of the address space the heap may span (the memory may be committed up to here by growth) */
   readonly heapBytes: number;
+  /** i32 index of the header: header word H_X lives at `headerWord + H_X` */
+  readonly headerWord: number;
+  /** first byte past the metadata: the first byte a block may occupy */
   readonly metaBytes: number;
   readonly slabCount: number;
   readonly pageCount: number;
@@ -29,7 +35,7 @@ export interface HeapLayout {
 
 export const HEAP_MAGIC = 0x4841_4b4d; // "HAKM"
 
-/** Header words (i32 index from 0). */
+/** Header words (i32 index from the layout's headerWord; the shared mode's heap starts at 0). */
 export const H_MAGIC = 0;
 export const H_HEAP_BYTES = 1;
 export const H_META_BYTES = 2;
@@ -122,10 +128,12 @@ export const PAGE_CACHED = 6;
 /** first page of a superslab segment or a mid chunk owned by the slab tiers */
 export const PAGE_CHUNK = 7;
 
-export function computeLayout(heapBytes: number): HeapLayout {
+/** The layout of a heap spanning [start, heapBytes); `start` is rounded up to a page. */
+export function computeLayout(heapBytes: number, start = 0): HeapLayout {
   const slabCount = heapBytes >>> SLAB_SHIFT;
   const pageCount = heapBytes >>> PAGE_SHIFT;
-  const slabTableByte = 4096;
+  const headerByte = alignUp(start, 4096);
+  const slabTableByte = headerByte + 4096;
   const pageKindByte = slabTableByte + slabCount * SLAB_WORDS * 4;
   const pageLengthByte = pageKindByte + pageCount * 4;
   const pageNextByte = pageLengthByte + pageCount * 4;
@@ -134,6 +142,7 @@ export function computeLayout(heapBytes: number): HeapLayout {
   const metaBytes = alignUp(touchedByte + pageCount, SEGMENT_BYTES);
   return {
     heapBytes,
+    headerWord: headerByte >>> 2,
     metaBytes,
     slabCount,
     pageCount,

@@ -8,7 +8,8 @@ export type FreeChecks = 'live-bit' | 'slab' | 'none';
 
 /** Every tunable of a composed allocator, with its default, in one place. */
 export interface AllocatorOptions {
-  heap: { bytes: number };
+  /** bytes: the most the heap may span; grow: start small and grow up to it (false: reserve it all up front) */
+  heap: { bytes: number; grow: boolean };
   /** what malloc does when memory is out: return 0, or throw OUT_OF_MEMORY */
   oom: 'null' | 'throw';
   /** what free checks on its fast path (class-by-segment): see FreeChecks */
@@ -52,6 +53,7 @@ const MiB = 1 << 20;
 /** The schema: path -> spec. Defaults, bounds and environment names are declared here and nowhere else. */
 export const OPTION_SCHEMA: Readonly<Record<string, OptionSpec>> = {
   'heap.bytes': { kind: 'number', default: 1024 * MiB, min: 8 * MiB, max: 4096 * MiB - 65536, multipleOf: 65536, env: 'HAKMEM_HEAP_BYTES' },
+  'heap.grow': { kind: 'boolean', default: true, env: 'HAKMEM_HEAP_GROW' },
   oom: { kind: 'choice', default: 'null', choices: ['null', 'throw'], env: 'HAKMEM_OOM' },
   checks: { kind: 'choice', default: 'live-bit', choices: ['live-bit', 'slab', 'none'], env: 'HAKMEM_CHECKS' },
   'refill.small': { kind: 'number', default: 32, min: 1, max: 1024, env: 'HAKMEM_REFILL_SMALL' },

@@ -9,6 +9,15 @@ export interface CacheHolder {
   releaseCached(): number;
 }
 
+/**
+ * A box that keeps views of the heap in its own fields (fixed-length views: length-tracking ones cost
+ * the hot path about half its speed). Composition calls `refreshViews` on every such box when the
+ * memory grows, from one place (composition/src/allocator.ts).
+ */
+export interface HeapViewHolder {
+  refreshViews(heap: HeapBackend): void;
+}
+
 /** Anything that hands out and takes back page-aligned spans of address space. */
 export interface SpanProvider {
   /** a span of `bytes` (a multiple of 4 KiB) aligned to `alignment` (a power of two >= 4 KiB), or 0 */
@@ -16,12 +25,23 @@ export interface SpanProvider {
   freeSpan(ptr: Ptr, bytes: number): void;
 }
 
-/** The linear memory, its metadata views, and its page heap (the cold path, PA3). */
+/**
+ * The linear memory, its metadata views, and its page heap (the cold path, PA3). `buffer`, `u8` and
+ * `i32` are replaced when the memory grows: read them from the backend, or hold copies only in a box
+ * that implements `HeapViewHolder`.
+ */
 export interface HeapBackend extends SpanProvider {
   readonly layout: HeapLayout;
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   readonly u8: Uint8Array;
   readonly i32: Int32Array;
+  /** bytes of address space backed by memory now (from byte 0); grows up to `layout.heapBytes` */
+  committedBytes(): number;
+  /**
+   * `listener` runs after the memory grew, once this backend's own views are rebuilt. Growth happens
+   * inside `allocSpan`/`tryExtend`: a caller up the stack must not keep a view in a local across them.
+   */
+  onGrow(listener: () => void): void;
   /** counts pages of [ptr, ptr + bytes) as touched (written at least once) */
   touch(ptr: Ptr, bytes: number): void;
   touchedBytes(): number;

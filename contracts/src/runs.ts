@@ -35,6 +35,7 @@ export function resizeRunInPlace(
   }
   if (!backend.tryExtend(ptr, bytes, wanted)) return NaN;
   backend.touch(ptr + bytes, wanted - bytes);
-  markRun(i32, layout, ptr, wanted, PAGE_RUN_PLAIN);
+  markRun(backend.i32, layout, ptr, wanted, PAGE_RUN_PLAIN); // extending may have grown the memory: a new view
+
   return wanted - bytes;
 }

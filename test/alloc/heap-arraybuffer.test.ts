@@ -108,14 +108,30 @@ describe('heap-arraybuffer: page heap', () => {
     expect(check(heap)).toEqual([]);
   });
 
-  it('a freed span never lowers the fresh top, and is reused before fresh space', () => {
+  it('a freed span below a live one is reused before fresh space, and never moves the fresh top', () => {
     const heap = fresh();
     const a = heap.allocSpan(64 * KiB, PAGE_BYTES);
+    heap.allocSpan(PAGE_BYTES, PAGE_BYTES);
     const top = heap.i32[H_FRESH_TOP];
     heap.freeSpan(a, 64 * KiB);
     expect(heap.i32[H_FRESH_TOP]).toBe(top);
     expect(heap.allocSpan(64 * KiB, PAGE_BYTES)).toBe(a);
     expect(heap.i32[H_FRESH_TOP]).toBe(top);
+  });
+
+  it('a freed span that reaches the fresh top lowers the top, merged with a free span below it', () => {
+    const heap = fresh();
+    const a = heap.allocSpan(64 * KiB, PAGE_BYTES);
+    const b = heap.allocSpan(64 * KiB, PAGE_BYTES);
+    heap.touch(b, 64 * KiB); // as the boxes do with what they hand out
+    heap.freeSpan(a, 64 * KiB);
+    expect(heap.freeSpanBytes()).toBe(64 * KiB);
+    heap.freeSpan(b, 64 * KiB);
+    expect(heap.i32[H_FRESH_TOP]).toBe(a);
+    expect(heap.freeSpanBytes()).toBe(0);
+    expect(check(heap)).toEqual([]);
+    expect(heap.isFree(b)).toBe(true); // handed out before: a second free is a double free
+    expect(heap.isFree(b + 4 * MiB)).toBe(false); // never handed out
   });
 
   it('returns 0 when a span does not fit, changing nothing', () => {

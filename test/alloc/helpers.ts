@@ -1,5 +1,5 @@
 import {
-  SLAB_KIND_MID, SLAB_KIND_SMALL, buildSizeClassTable, midClassSpec, resolveOptions, smallClassSpec,
+  H_FRESH_TOP, SLAB_KIND_MID, SLAB_KIND_SMALL, buildSizeClassTable, midClassSpec, resolveOptions, smallClassSpec,
 } from '../../contracts/src/index.ts';
 import type { EventSink, Learner, PolicyReader, SizeClassTable } from '../../contracts/src/index.ts';
 import { createAllocator } from '../../composition/src/index.ts';
@@ -11,6 +11,11 @@ import { SuperSlabBox } from '../../boxes/superslab/src/index.ts';
 import { TlsFreelist } from '../../boxes/tls-freelist/src/index.ts';
 import { RefillEngineBox } from '../../boxes/refill-engine/src/index.ts';
 import { PolicyTable } from '../../boxes/policy-table/src/index.ts';
+
+/** Bytes the page heap can hand out again: its free spans plus the fresh space above the top. */
+export function reusableBytes(heap: ArrayBufferHeap): number {
+  return heap.freeSpanBytes() + heap.layout.heapBytes - heap.i32[heap.layout.headerWord + H_FRESH_TOP];
+}
 
 export const KiB = 1024;
 export const MiB = 1024 * 1024;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OPTION_SCHEMA, createAllocator, resolveOptions, resolveVariant } from '../../composition/src/index.ts';
+import { createAllocator as createAllocatorNode, resolveVariantFile } from '../../composition/src/node.ts';
 import { MiB, codeOf, compose } from './helpers.ts';
 
 const messageOf = (call: () => unknown): string => {
@@ -96,18 +97,22 @@ describe('options: config values', () => {
     expect(codeOf(() => createAllocator({ name: 'x', options: { heap: { bytes: -1 } } }, { env: {} }))).toBe('BAD_CONFIG');
   });
 
-  it('a variant JSON file loads, and its errors are named after the file', () => {
+  it('the core takes presets and objects only: a file path is for the Node entry', () => {
+    expect(messageOf(() => createAllocator('variants/mine.json', { env: {} }))).toMatch(/^BAD_CONFIG.*not a preset.*in Node/);
+  });
+
+  it('a variant JSON file loads in the Node entry, and its errors are named after the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hakmem-variant-'));
     const file = join(dir, 'mine.json');
     writeFileSync(file, JSON.stringify({
       name: 'mine', extends: 'hakmem-header', options: { heap: { bytes: 16 * MiB }, pageArena: { hotSize: 10 }, l25: { cacheSlots: 0 } },
     }));
-    const resolved = resolveVariant(file, {});
+    const resolved = resolveVariantFile(file, {});
     expect(resolved.name).toBe('mine');
     expect(resolved.boxes.classifier).toBe('class-by-header');
     expect(resolved.options.pageArena.hotSize).toBe(64);
     expect(resolved.options.l25.cacheSlots).toBe(0);
-    const a = createAllocator(file, { env: {} });
+    const a = createAllocatorNode(file, { env: {} });
     expect(a.variant).toBe('mine');
     const p = a.malloc(100);
     expect(a.usableSize(p)).toBeGreaterThanOrEqual(100);
@@ -115,10 +120,10 @@ describe('options: config values', () => {
     expect(codeOf(() => a.free(p))).toBe('DOUBLE_FREE'); // the header classifier it extends
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, JSON.stringify({ name: 'b', options: { pageArena: { hotSize: 'x' } } }));
-    expect(messageOf(() => resolveVariant(broken, {}))).toContain(`${broken}.options.pageArena.hotSize`);
+    expect(messageOf(() => resolveVariantFile(broken, {}))).toContain(`${broken}.options.pageArena.hotSize`);
     const notJson = join(dir, 'bad.json');
     writeFileSync(notJson, '{ name: ');
-    expect(codeOf(() => resolveVariant(notJson, {}))).toBe('BAD_CONFIG');
+    expect(codeOf(() => resolveVariantFile(notJson, {}))).toBe('BAD_CONFIG');
   });
 
   it('two variants side by side in one process work independently', () => {

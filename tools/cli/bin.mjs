@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The sources are TypeScript: register tsx's loader before importing them.
+// The command from the sources, for working in the repository (npm start, the tests): tsx loads the
+// TypeScript. The package's bin is the compiled dist/tools/cli.js (npm run build), which needs no tsx.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+await import('./cli.ts');

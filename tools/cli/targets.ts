@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PRESET_NAMES } from '../../composition/src/index.ts';
+import { PRESET_NAMES } from '../../composition/src/node.ts';
 import { nativeAvailability, NATIVE_ALLOCATORS } from '../native/index.ts';
 import { NATIVE_TARGETS, PEER_TARGETS, YARDSTICK_TARGETS, targetKind } from '../runner/index.ts';
 import { UsageError } from './flags.ts';

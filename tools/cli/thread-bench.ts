@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runNativeThreads } from '../native/threads.ts';
+import { prebuilt } from '../runner/bundle.ts';
 import { DEFAULT_ROUNDS, targetLabels } from '../runner/index.ts';
 import { compareToBaseline, summarizeRuns } from '../runner/summarize.ts';
 import { THREAD_WORKLOADS, type ThreadWorkloadName, type ThreadWorkloadParams } from '../workloads/threads/params.ts';
@@ -11,8 +12,14 @@ import { formatCount, table } from './format.ts';
 import type { Io } from './io.ts';
 import { comparisonTable } from './tables.ts';
 
-const THREADS_CLI = fileURLToPath(new URL('../workloads/threads/cli.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const THREADS_CLI = new URL('../workloads/threads/cli.ts', import.meta.url);
+
+/** Node's arguments to run the thread workload CLI: compiled when the package ships it, else through tsx. */
+function threadsCliArgs(): string[] {
+  const shipped = prebuilt(THREADS_CLI);
+  if (shipped) return [shipped];
+  return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, fileURLToPath(THREADS_CLI)];
+}
 
 /** The parameter --iterations sets for each thread workload: its main count. */
 const ITERATIONS_PARAM: Record<ThreadWorkloadName, keyof ThreadWorkloadParams> = {
@@ -66,7 +73,7 @@ function runVariantInChild(variant: string, workload: ThreadWorkloadName, thread
   const paramArgs = Object.entries(params).flatMap(([name, value]) => [`--${name}`, String(value)]);
   const child = spawnSync(
     process.execPath,
-    ['--import', TSX_LOADER, THREADS_CLI, workload, '--threads', String(threads), '--variant', variant, ...paramArgs],
+    [...threadsCliArgs(), workload, '--threads', String(threads), '--variant', variant, ...paramArgs],
     { encoding: 'utf8' },
   );
   const line = child.stdout.trim().split('\n').pop() ?? '';

@@ -33,7 +33,7 @@ export async function targetFactory(name: string): Promise<() => BuiltTarget> {
       return () => ({ target: new FusedTarget() });
     }
     case 'hakmem': {
-      const { createAllocator } = await import('../../composition/src/index.ts');
+      const { createAllocator } = await import('../../composition/src/node.ts');
       return () => {
         const alloc = createAllocator(kind.variant);
         return { target: allocatorTarget(alloc), heapMap: () => alloc.heapMap() };

@@ -23,6 +23,7 @@ export interface SlabTier {
 interface BuiltOps {
   readonly malloc: (size: number) => number;
   readonly mallocSmallClass: (cls: number, size: number) => number;
+  readonly stamp: (ptr: number, tierClass: number) => void;
 }
 
 /**
@@ -69,7 +70,7 @@ export class FrontGateBox implements FrontGate {
       let block = popSmall(cls);
       if (block === 0) {
         block = smallRefill.refill(cls);
-        if (block === 0) return this.retryAfterReclaim(size, 0);
+        return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
       }
       stamp(block, cls);
       return block;
@@ -80,7 +81,7 @@ export class FrontGateBox implements FrontGate {
         let block = popMid(cls);
         if (block === 0) {
           block = midRefill.refill(cls);
-          if (block === 0) return this.retryAfterReclaim(size, 0);
+          return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
         }
         stamp(block, cls);
         return block;
@@ -94,7 +95,7 @@ export class FrontGateBox implements FrontGate {
         let block = popSmall(cls);
         if (block === 0) {
           block = smallRefill.refill(cls);
-          if (block === 0) return this.retryAfterReclaim(size, 0);
+          return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
         }
         stamp(block, cls);
         return block;
@@ -113,7 +114,7 @@ export class FrontGateBox implements FrontGate {
         else freeLarger(ptr, cls);
       }
     };
-    this.built = { malloc, mallocSmallClass };
+    this.built = { malloc, mallocSmallClass, stamp };
     return { malloc, free };
   }
 
@@ -162,6 +163,15 @@ export class FrontGateBox implements FrontGate {
       if (heads[cls < MID_CLASS_BASE ? cls : cls - MID_CLASS_BASE] === ptr) throwDoubleFree(ptr);
     }
     return cls;
+  }
+
+  /**
+   * A refill may have grown the memory, and then the calling closure's views are the old ones: the
+   * block is stamped through the operations built after the growth.
+   */
+  private stampRefilled(block: number, cls: number): number {
+    this.builtOps().stamp(block, cls);
+    return block;
   }
 
   private builtOps(): BuiltOps {

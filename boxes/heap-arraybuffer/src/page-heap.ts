@@ -6,32 +6,47 @@ import type { HeapLayout } from '@hakmem/contracts';
 
 /**
  * Page-granular spans over the heap: a bump pointer into fresh address space plus a list of free
- * spans, coalesced with their neighbours through boundary tags in the page table.
+ * spans, coalesced with their neighbours through boundary tags in the page table. A free span that
+ * reaches the fresh top lowers the top instead (glibc's top chunk), so it merges with the untouched
+ * space above and any later request may take both.
  */
 export class PageHeap {
   private readonly kind: number;
   private readonly length: number;
   private readonly next: number;
   private readonly prev: number;
+  private readonly top: number;
+  private readonly head: number;
+  private readonly freePages: number;
 
   constructor(
-    private readonly i32: Int32Array,
+    private i32: Int32Array,
     private readonly layout: HeapLayout,
+    /** commits memory up to the given end (growing it); false when the heap cannot grow that far */
+    private readonly commit: (end: number) => boolean,
   ) {
     this.kind = layout.pageKindWord;
     this.length = layout.pageLengthWord;
     this.next = layout.pageNextWord;
     this.prev = layout.pagePrevWord;
+    this.top = layout.headerWord + H_FRESH_TOP;
+    this.head = layout.headerWord + H_FREE_SPAN_HEAD;
+    this.freePages = layout.headerWord + H_FREE_SPAN_PAGES;
+  }
+
+  /** The backend calls this when the memory grew: the old view may be detached. */
+  refreshViews(i32: Int32Array): void {
+    this.i32 = i32;
   }
 
   alloc(bytes: number, alignment: number): number {
     const pages = bytes >>> PAGE_SHIFT;
     const fromFree = this.allocFromFreeList(pages, alignment);
     if (fromFree !== 0) return fromFree;
-    const top = this.i32[H_FRESH_TOP];
+    const top = this.i32[this.top];
     const start = alignUp(top, alignment);
-    if (start + bytes > this.layout.heapBytes) return 0;
-    this.i32[H_FRESH_TOP] = start + bytes;
+    if (start + bytes > this.layout.heapBytes || !this.commit(start + bytes)) return 0;
+    this.i32[this.top] = start + bytes;
     if (start > top) this.insertFree(top >>> PAGE_SHIFT, (start - top) >>> PAGE_SHIFT);
     this.markPages(start, bytes);
     return start;
@@ -51,6 +66,10 @@ export class PageHeap {
       first = start;
     }
     const after = first + pages;
+    if (after << PAGE_SHIFT === this.i32[this.top]) {
+      this.i32[this.top] = first << PAGE_SHIFT;
+      return;
+    }
     if (after < this.layout.pageCount && this.i32[this.kind + after] === PAGE_FREE_HEAD) {
       pages += this.i32[this.length + after];
       this.removeFree(after);
@@ -62,9 +81,9 @@ export class PageHeap {
   extend(ptr: number, oldBytes: number, newBytes: number): boolean {
     const end = ptr + oldBytes;
     const extra = (newBytes - oldBytes) >>> PAGE_SHIFT;
-    if (end === this.i32[H_FRESH_TOP]) {
-      if (ptr + newBytes > this.layout.heapBytes) return false;
-      this.i32[H_FRESH_TOP] = ptr + newBytes;
+    if (end === this.i32[this.top]) {
+      if (ptr + newBytes > this.layout.heapBytes || !this.commit(ptr + newBytes)) return false;
+      this.i32[this.top] = ptr + newBytes;
       this.markPages(end, newBytes - oldBytes);
       return true;
     }
@@ -80,21 +99,21 @@ export class PageHeap {
 
   contains(ptr: number): boolean {
     const page = ptr >>> PAGE_SHIFT;
-    for (let link = this.i32[H_FREE_SPAN_HEAD]; link !== 0; link = this.i32[this.next + link - 1]) {
+    for (let link = this.i32[this.head]; link !== 0; link = this.i32[this.next + link - 1]) {
       if (page >= link - 1 && page < link - 1 + this.i32[this.length + link - 1]) return true;
     }
     return false;
   }
 
   freeBytes(): number {
-    return this.i32[H_FREE_SPAN_PAGES] << PAGE_SHIFT;
+    return this.i32[this.freePages] << PAGE_SHIFT;
   }
 
   check(errors: string[]): number {
     let spans = 0;
     let pages = 0;
-    const top = this.i32[H_FRESH_TOP] >>> PAGE_SHIFT;
-    for (let link = this.i32[H_FREE_SPAN_HEAD]; link !== 0; link = this.i32[this.next + link - 1]) {
+    const top = this.i32[this.top] >>> PAGE_SHIFT;
+    for (let link = this.i32[this.head]; link !== 0; link = this.i32[this.next + link - 1]) {
       const first = link - 1;
       const length = this.i32[this.length + first];
       if (this.i32[this.kind + first] !== PAGE_FREE_HEAD) errors.push(`free span at page ${first} lacks its head tag`);
@@ -106,13 +125,13 @@ export class PageHeap {
         break;
       }
     }
-    if (pages !== this.i32[H_FREE_SPAN_PAGES]) errors.push(`free span pages ${pages} differ from the count ${this.i32[H_FREE_SPAN_PAGES]}`);
+    if (pages !== this.i32[this.freePages]) errors.push(`free span pages ${pages} differ from the count ${this.i32[this.freePages]}`);
     return spans;
   }
 
   private allocFromFreeList(pages: number, alignment: number): number {
     const alignPages = alignment >>> PAGE_SHIFT;
-    for (let link = this.i32[H_FREE_SPAN_HEAD]; link !== 0; link = this.i32[this.next + link - 1]) {
+    for (let link = this.i32[this.head]; link !== 0; link = this.i32[this.next + link - 1]) {
       const first = link - 1;
       const length = this.i32[this.length + first];
       const start = alignUp(first, alignPages);
@@ -144,12 +163,12 @@ export class PageHeap {
       this.i32[this.kind + first + pages - 1] = PAGE_FREE_TAIL;
       this.i32[this.length + first + pages - 1] = pages;
     }
-    const head = this.i32[H_FREE_SPAN_HEAD];
+    const head = this.i32[this.head];
     this.i32[this.next + first] = head;
     this.i32[this.prev + first] = 0;
     if (head !== 0) this.i32[this.prev + head - 1] = first + 1;
-    this.i32[H_FREE_SPAN_HEAD] = first + 1;
-    this.i32[H_FREE_SPAN_PAGES] += pages;
+    this.i32[this.head] = first + 1;
+    this.i32[this.freePages] += pages;
   }
 
   private removeFree(first: number): void {
@@ -157,10 +176,10 @@ export class PageHeap {
     const next = this.i32[this.next + first];
     const prev = this.i32[this.prev + first];
     if (prev !== 0) this.i32[this.next + prev - 1] = next;
-    else this.i32[H_FREE_SPAN_HEAD] = next;
+    else this.i32[this.head] = next;
     if (next !== 0) this.i32[this.prev + next - 1] = prev;
     this.i32[this.kind + first] = PAGE_NONE;
     if (pages > 1) this.i32[this.kind + first + pages - 1] = PAGE_NONE;
-    this.i32[H_FREE_SPAN_PAGES] -= pages;
+    this.i32[this.freePages] -= pages;
   }
 }

@@ -39,6 +39,13 @@ export class SharedHeapBox implements SharedHeapBackend {
     unlockWord(this.i32, H_LOCK_PAGES);
   }
 
+  committedBytes(): number {
+    return this.inner.committedBytes();
+  }
+
+  /** The shared heap's SharedArrayBuffer is reserved whole up front and never grows: listeners never run. */
+  onGrow(): void {}
+
   tryExtend(ptr: number, oldBytes: number, newBytes: number): boolean {
     lockWord(this.i32, H_LOCK_PAGES);
     const done = this.inner.tryExtend(ptr, oldBytes, newBytes);

@@ -3,7 +3,7 @@ import {
   SLAB_USED, SLAB_WORDS,
 } from '@hakmem/contracts';
 import type {
-  EventSink, HeapBackend, Learner, PolicyReader, RefillEngine, SharedPool, ThreadFreelist,
+  EventSink, HeapBackend, HeapViewHolder, Learner, PolicyReader, RefillEngine, SharedPool, ThreadFreelist,
 } from '@hakmem/contracts';
 
 /**
@@ -11,12 +11,12 @@ import type {
  * freelist first, then fresh blocks by bump), link them into one chain, hand out the first and
  * install the rest in the thread list. The policy is read here and only here (contract B).
  */
-export class RefillEngineBox implements RefillEngine {
+export class RefillEngineBox implements RefillEngine, HeapViewHolder {
   readonly misses: Float64Array;
   readonly refills: Float64Array;
   /** per class: the chunk being carved, as slab index + 1 (0 = none) */
   private readonly active: Int32Array;
-  private readonly mem: Int32Array;
+  private mem: Int32Array;
   private readonly slabTable: number;
   private refillsSinceTick = 0;
 
@@ -36,6 +36,11 @@ export class RefillEngineBox implements RefillEngine {
     this.active = new Int32Array(count);
     this.mem = backend.i32;
     this.slabTable = backend.layout.slabTableWord;
+  }
+
+  /** Composition calls this when the memory grew: the old views may be detached. */
+  refreshViews(heap: HeapBackend): void {
+    this.mem = heap.i32;
   }
 
   /** Lets go of every class's current chunk, so empty ones go back to the pool's span source. */

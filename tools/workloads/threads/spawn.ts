@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { bundleModule } from '../../runner/bundle.ts';
+import { bundleModule, prebuilt } from '../../runner/bundle.ts';
 
 const bundles = new Map<string, string>();
 
@@ -12,6 +12,8 @@ const bundles = new Map<string, string>();
  * Node: Node 20 applies no `--import` loader to worker threads, and a loader would distort the measure.
  */
 function bundled(entry: URL): string {
+  const shipped = prebuilt(entry);
+  if (shipped) return shipped;
   const source = fileURLToPath(entry);
   let outfile = bundles.get(source);
   if (outfile === undefined) {
