@@ -7,6 +7,7 @@ import type {
   RefillEngine, RunTier, SharedHeapBackend, SharedPool, SizeClassTable, SpanProvider, ThreadFreelist, UserMemory,
 } from '@hakmem/contracts';
 import { AceLearner } from '@hakmem/ace-learner';
+import { BanditLearner } from '@hakmem/bandit-learner';
 import { HeaderClassifier } from '@hakmem/class-by-header';
 import { SegmentClassifier } from '@hakmem/class-by-segment';
 import { CheckedClassifier } from '@hakmem/class-checked';
@@ -15,6 +16,7 @@ import { FrontGateBox } from '@hakmem/front-gate';
 import { ArrayBufferHeap } from '@hakmem/heap-arraybuffer';
 import { L25Runs } from '@hakmem/l25-runs';
 import { PageArenaBox } from '@hakmem/page-arena';
+import { DecayingPageArena } from '@hakmem/page-arena-decay';
 import { PolicyTable } from '@hakmem/policy-table';
 import { RefillEngineBox } from '@hakmem/refill-engine';
 import { SharedPoolBox } from '@hakmem/shared-pool';
@@ -68,7 +70,8 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding,
   else container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes, grow: options.heap.grow }));
   container.bind(T.smallClasses).toConstantValue(buildSizeClassTable(smallClassSpec(classifier.headerBytes)));
   container.bind(T.midClasses).toConstantValue(buildSizeClassTable(midClassSpec(classifier.headerBytes)));
-  container.bind(T.pageArena).toResolvedValue((heap: HeapBackend) => new PageArenaBox(heap, options.pageArena), [T.heapBackend]);
+  const pageArena = variant.boxes.pageArena === 'page-arena-decay' ? DecayingPageArena : PageArenaBox;
+  container.bind(T.pageArena).toResolvedValue((heap: HeapBackend) => new pageArena(heap, options.pageArena), [T.heapBackend]);
   if (shared) {
     const id = shared.threadId;
     container.bind(T.superSlab).toResolvedValue((heap: HeapBackend) => new SharedSuperSlabBox(heap), [T.heapBackend]);
@@ -101,10 +104,13 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding,
     [T.smallClasses, T.midClasses],
   );
   container.bind(T.learner).toResolvedValue(
-    (events: EventSource, policy: PolicyWriter, small: SizeClassTable, mid: SizeClassTable) =>
-      variant.boxes.learner === 'ace-learner'
-        ? new AceLearner(events, policy, Int32Array.from([...small.sizes, ...mid.sizes]), { budgetBytes: options.learner.budgetBytes })
-        : IDLE_LEARNER,
+    (events: EventSource, policy: PolicyWriter, small: SizeClassTable, mid: SizeClassTable) => {
+      const blockSizes = Int32Array.from([...small.sizes, ...mid.sizes]);
+      const budget = { budgetBytes: options.learner.budgetBytes };
+      if (variant.boxes.learner === 'ace-learner') return new AceLearner(events, policy, blockSizes, budget);
+      if (variant.boxes.learner === 'bandit-learner') return new BanditLearner(events, policy, blockSizes, budget);
+      return IDLE_LEARNER;
+    },
     [T.eventRing, T.policy, T.smallClasses, T.midClasses],
   );
   bindSlabTier(container, options.listCapacity.small, options.learner.intervalRefills, 0, {

@@ -5,7 +5,8 @@ import { PRESETS } from './presets.ts';
 /** The boxes a variant may choose, per role that has more than one. */
 export const BOX_CHOICES = {
   classifier: ['class-by-segment', 'class-by-header', 'class-checked'],
-  learner: ['none', 'ace-learner'],
+  learner: ['none', 'ace-learner', 'bandit-learner'],
+  pageArena: ['page-arena', 'page-arena-decay'],
 } as const;
 
 export type BoxChoices = { -readonly [R in keyof typeof BOX_CHOICES]: (typeof BOX_CHOICES)[R][number] };
@@ -28,7 +29,7 @@ export interface ResolvedVariant {
   readonly options: AllocatorOptions;
 }
 
-const DEFAULT_BOXES: BoxChoices = { classifier: 'class-by-segment', learner: 'none' };
+const DEFAULT_BOXES: BoxChoices = { classifier: 'class-by-segment', learner: 'none', pageArena: 'page-arena' };
 const VARIANT_KEYS = ['name', 'extends', 'description', 'boxes', 'options'];
 
 /**

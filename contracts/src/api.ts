@@ -19,6 +19,8 @@ export interface PageArenaStats {
   readonly hot: { hits: number; misses: number; frees: number; evictions: number; cachedPages: number };
   readonly warm: { hits: number; misses: number; frees: number; evictions: number; cachedBytes: number };
   readonly cold: { allocations: number; bytes: number };
+  /** spans a decaying arena gave back to the page heap because they sat idle too long */
+  readonly decay?: { spans: number; bytes: number };
 }
 
 export interface AllocatorStats {

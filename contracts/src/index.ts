@@ -12,3 +12,4 @@ export * from './block-lookup.ts';
 export * from './runs.ts';
 export * from './locks.ts';
 export * from './memory.ts';
+export * from './role-catalog.ts';

@@ -8,7 +8,7 @@ export interface AllocatorOptions {
   oom: 'null' | 'throw';
   refill: { small: number; mid: number };
   listCapacity: { small: number; mid: number };
-  pageArena: { enable: boolean; hotSize: number; warm64k: number; warm128k: number; warm2m: number };
+  pageArena: { enable: boolean; hotSize: number; warm64k: number; warm128k: number; warm2m: number; decayOps: number };
   l25: { cacheSlots: number };
   whale: { cacheSlots: number };
   events: { capacity: number };
@@ -54,6 +54,7 @@ export const OPTION_SCHEMA: Readonly<Record<string, OptionSpec>> = {
   'pageArena.warm64k': { kind: 'number', default: 256, min: 16, max: 1024, clamp: true, env: 'HAKMEM_PAGE_ARENA_WARM_64K' },
   'pageArena.warm128k': { kind: 'number', default: 128, min: 8, max: 512, clamp: true, env: 'HAKMEM_PAGE_ARENA_WARM_128K' },
   'pageArena.warm2m': { kind: 'number', default: 64, min: 4, max: 256, clamp: true, env: 'HAKMEM_PAGE_ARENA_WARM_2M' },
+  'pageArena.decayOps': { kind: 'number', default: 1024, min: 1, max: 1 << 30, env: 'HAKMEM_PAGE_ARENA_DECAY_OPS' },
   'l25.cacheSlots': { kind: 'number', default: 4, min: 0, max: 256, env: 'HAKMEM_L25_CACHE_SLOTS' },
   'whale.cacheSlots': { kind: 'number', default: 8, min: 0, max: 64, env: 'HAKMEM_WHALE_CACHE_SLOTS' },
   'events.capacity': { kind: 'number', default: 4096, min: 16, max: 1 << 20, env: 'HAKMEM_EVENTS_CAPACITY' },

@@ -1,9 +1,9 @@
 import {
-  H_FRESH_TOP, SLAB_KIND_MID, SLAB_KIND_SMALL, buildSizeClassTable, midClassSpec, smallClassSpec,
+  H_FRESH_TOP, SLAB_KIND_MID, SLAB_KIND_SMALL, buildSizeClassTable, midClassSpec, resolveOptions, smallClassSpec,
 } from '../../contracts/src/index.ts';
 import type { EventSink, Learner, PolicyReader, SizeClassTable } from '../../contracts/src/index.ts';
 import { createAllocator } from '../../composition/src/index.ts';
-import type { Allocator, PartialOptions } from '../../composition/src/index.ts';
+import type { Allocator, BoxChoices, PartialOptions } from '../../composition/src/index.ts';
 import { ArrayBufferHeap } from '../../boxes/heap-arraybuffer/src/index.ts';
 import { PageArenaBox } from '../../boxes/page-arena/src/index.ts';
 import { SharedPoolBox } from '../../boxes/shared-pool/src/index.ts';
@@ -21,12 +21,12 @@ export const KiB = 1024;
 export const MiB = 1024 * 1024;
 
 /** The page arena options of the schema's defaults. */
-export const ARENA_DEFAULTS = { enable: true, hotSize: 1024, warm64k: 256, warm128k: 128, warm2m: 64 };
+export const ARENA_DEFAULTS = resolveOptions({}, {}).pageArena;
 
 /** A composed allocator on a small heap, with no environment leaking in. */
-export function compose(preset: string, options: PartialOptions = {}, heapBytes = 64 * MiB): Allocator {
+export function compose(preset: string, options: PartialOptions = {}, heapBytes = 64 * MiB, boxes: Partial<BoxChoices> = {}): Allocator {
   return createAllocator(
-    { name: `test-${preset}`, extends: preset, options: { heap: { bytes: heapBytes }, ...options } },
+    { name: `test-${preset}`, extends: preset, boxes, options: { heap: { bytes: heapBytes }, ...options } },
     { env: {} },
   );
 }

@@ -27,6 +27,13 @@ describe('hakmem command line', () => {
     [['bench', 'mid', '--variant', 'js-gc', '--wat'], /unknown flag --wat for "hakmem bench"/],
     [['bench', 'mid', '--variant', 'js-gc', '--json=yes'], /--json takes no value/],
     [['bench', 'mid', '--variant', 'js-gc', '--ws', '4', '--ws', '5'], /--ws was given twice/],
+    [['bench', 'mid', '--variant', 'js-gc', '--precision', '200%'], /--precision expects a half-width from 0\.1% to 50% \(e\.g\. 3%\), got "200%"/],
+    [['bench', 'mid', '--variant', 'js-gc', '--precision', 'tight'], /--precision expects a half-width/],
+    [['bench', 'larson', '--variant', 'hakmem-mt', '--paired'], /--precision, --paired and --pin go with the single-thread workloads, not larson/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'allocator=x'], /--swap allocator=x: unknown role "allocator"; roles with a choice: classifier, learner/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier=class-by-magic'], /--swap hakmem\[classifier=class-by-magic\]: .*unknown box "class-by-magic"; choose one of class-by-segment/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier'], /--swap expects ROLE=box\[,box...\]/],
+    [['bench', 'mid', '--variant', 'js-gc', '--swap', 'learner=none'], /--swap needs a hakmem variant as the first --variant/],
     [['replay'], /replay needs at least one mtrace FILE/],
     [['replay', '/no/such.mtrace'], /trace file "\/no\/such\.mtrace" does not exist/],
     [['frobnicate'], /unknown command "frobnicate"/],
@@ -37,7 +44,26 @@ describe('hakmem command line', () => {
     expect(stdout).toBe('');
   });
 
-  it.each(['bench', 'replay', 'experiment'])('prints help for %s', async (command) => {
+  it('lists the roles, their defaults and their boxes as JSON', async () => {
+    const { code, stdout } = await run('roles', '--json');
+    expect(code).toBe(0);
+    const roles = JSON.parse(stdout) as { role: string; default: string; boxes: string[] }[];
+    expect(roles.find((r) => r.role === 'page-arena')).toEqual({ role: 'page-arena', default: 'page-arena', boxes: ['page-arena', 'page-arena-decay'] });
+    expect(roles.find((r) => r.role === 'learner')!.boxes).toEqual(['ace-learner', 'bandit-learner']);
+    expect(roles.every((r) => r.role && r.default && Array.isArray(r.boxes))).toBe(true);
+  });
+
+  it('checks a box directory: ok for a box that keeps the contracts, contract D for one that imports another box', async () => {
+    const good = await run('check', 'boxes/tls-freelist');
+    expect(good).toMatchObject({ code: 0, stdout: 'contracts A-D and hot path: ok (1 box checked)\n' });
+    const bad = await run('check', 'test/fixtures/contract-violations/D/boxes/alpha');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^contract D: alpha\/src\/index\.ts:1: @hakmem\/beta, rule no-box-to-box/m);
+    expect(bad.stdout).toMatch(/2 contract violations\n$/);
+    expect((await run('check', 'test')).stderr).toMatch(/"test" has no package\.json/);
+  }, 30_000);
+
+  it.each(['bench', 'replay', 'experiment', 'roles', 'check'])('prints help for %s', async (command) => {
     const { code, stdout } = await run(command, '--help');
     expect(code).toBe(0);
     expect(stdout).toContain(`usage: hakmem ${command}`);
@@ -53,6 +79,32 @@ describe('hakmem command line', () => {
     expect(document.targets[0].opsPerSec).toBeGreaterThan(0);
     expect(document.comparisons).toHaveLength(1);
   });
+
+  it('adds rounds for --precision on pinned, paired runs and says why it stopped and what each comparison detects', async () => {
+    const { code, stdout } = await run('bench', 'random_mixed', '--variant', 'fused', '--variant', 'fused',
+      '--iterations', '30000', '--rounds', '2', '--precision', '50%', '--paired', '--pin', '0');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\d+ rounds run: (precision reached|round limit reached)/);
+    expect(stdout).toContain('median of per-round ratios');
+    expect(stdout).toMatch(/fused#2 .* ±\d+\.\d%/);
+  }, 60_000);
+
+  it('composes the cross product of --swap on the base and ranks it against the base', async () => {
+    const { code, stdout } = await run('bench', 'random_mixed', '--variant', 'hakmem', '--swap', 'classifier=class-by-header,class-checked',
+      '--swap', 'learner=none,ace-learner', '--iterations', '20000', '--rounds', '2', '--json');
+    expect(code).toBe(0);
+    const variants = JSON.parse(stdout).targets.map((t: { variant: string }) => t.variant);
+    expect(variants).toEqual([
+      'hakmem',
+      'hakmem[classifier=class-by-header,learner=none]',
+      'hakmem[classifier=class-by-header,learner=ace-learner]',
+      'hakmem[classifier=class-checked,learner=none]',
+      'hakmem[classifier=class-checked,learner=ace-learner]',
+    ]);
+    const ranked = await run('bench', 'random_mixed', '--variant', 'hakmem', '--swap', 'classifier=class-by-header', '--iterations', '20000', '--rounds', '2');
+    expect(ranked.stdout).toMatch(/ranked by throughput\n.*\n.*\n1\. hakmem/);
+    expect(ranked.stdout).toContain('hakmem[classifier=class-by-header]');
+  }, 90_000);
 
   it('runs a thread workload on worker threads over one shared heap and compares the targets', async () => {
     const { code, stdout } = await run('bench', 'threadtest', '--threads', '2', '--variant', 'hakmem-mt', '--variant', 'hakmem-mt',

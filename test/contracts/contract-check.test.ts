@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkContracts, formatViolation } from '../../tools/contract-check/index.ts';
+import { checkBoxDirectory, checkContracts, formatViolation } from '../../tools/contract-check/index.ts';
 import type { Violation } from '../../tools/contract-check/index.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,6 +45,21 @@ describe('contract checker on fixtures that each break one contract', () => {
       for (const violation of violations) expect(violation.message).toMatch(/: .+\. .+/);
     });
   }
+});
+
+describe('contract checker on one box directory, as for a box written outside the repository', () => {
+  for (const contract of ['A', 'B', 'C', 'D', 'hot']) {
+    it(`flags the same lines of fixture ${contract}, box by box`, { timeout: SLOW }, () => {
+      const boxesRoot = join(FIXTURES, contract, 'boxes');
+      const found = readdirSync(boxesRoot).flatMap((box) => findings(checkBoxDirectory(join(boxesRoot, box)).violations));
+      expect(found.map((finding) => finding.replace(' ', ' boxes/')).sort()).toEqual(expectedFindings(join(FIXTURES, contract)));
+    });
+  }
+
+  it('passes every workspace box checked on its own', { timeout: SLOW }, () => {
+    const boxesRoot = join(REPO, 'boxes');
+    for (const box of readdirSync(boxesRoot)) expect(checkBoxDirectory(join(boxesRoot, box)).violations.map(formatViolation)).toEqual([]);
+  });
 });
 
 describe('contract checker on the repository', () => {

@@ -101,9 +101,9 @@ export function fakeReportData(): ReportData {
     machine: 'linux x64, 8 cores, node 20',
     results,
     comparisons: [
-      { workload: 'random_mixed', baseline: 'hakmem-a', candidate: 'hakmem-b', ratio: 1.19, ciLow: 1.12, ciHigh: 1.26, verdict: 'faster' },
-      { workload: 'mid', baseline: 'hakmem-a', candidate: 'hakmem-b', ratio: 0.91, ciLow: 0.86, ciHigh: 0.95, verdict: 'slower' },
-      { workload: 'large', baseline: 'hakmem-a', candidate: 'hakmem-b', ratio: 1.01, ciLow: 0.97, ciHigh: 1.05, verdict: 'no clear difference' },
+      { workload: 'random_mixed', baseline: 'hakmem-a', candidate: 'hakmem-b', ratio: 1.19, ciLow: 1.12, ciHigh: 1.26, verdict: 'faster', detectable: 0.09, paired: false },
+      { workload: 'mid', baseline: 'hakmem-a', candidate: 'hakmem-b', ratio: 0.91, ciLow: 0.86, ciHigh: 0.95, verdict: 'slower', detectable: 0.065, paired: false },
+      { workload: 'large', baseline: 'hakmem-a', candidate: 'hakmem-b', ratio: 1.01, ciLow: 0.97, ciHigh: 1.05, verdict: 'no clear difference', detectable: 0.06, paired: false },
     ],
     series: [series('hakmem-a', 1.25, random), series('hakmem-b', 1.1, random), series('thi.ng', 1.6, random)],
     heapMaps: [

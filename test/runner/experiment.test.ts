@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExperimentWithDetails, targetLabels } from '../../tools/runner/index.ts';
 import { syntheticSpec } from '../../tools/workloads/index.ts';
@@ -42,6 +45,38 @@ describe('runExperiment', () => {
 
   it('labels repeated targets apart', () => {
     expect(targetLabels(['a', 'b', 'a', 'a'])).toEqual(['a', 'b', 'a#2', 'a#3']);
+  });
+
+  it('labels a variant file by its name field, and by its base name when it has none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hakmem-labels-'));
+    writeFileSync(join(dir, 'my-file.json'), JSON.stringify({ name: 'wide-refill', extends: 'hakmem' }));
+    writeFileSync(join(dir, 'unnamed.json'), '{}');
+    expect(targetLabels([join(dir, 'my-file.json'), join(dir, 'unnamed.json'), 'hakmem'])).toEqual(['wide-refill', 'unnamed', 'hakmem']);
+  });
+
+  describe('with a precision asked', () => {
+    const workloads = [syntheticSpec('random_mixed', { iterations: 30_000 })];
+
+    it('stops at the minimum rounds once every interval is within it', async () => {
+      const outcome = await runExperimentWithDetails({ targets: ['fused', 'fused'], workloads, rounds: 3, precision: 0.5, paired: true });
+      expect(outcome.rounds).toBe(3);
+      expect(outcome.stoppedBecause).toBe('precision reached');
+      expect(outcome.data.comparisons[0]).toMatchObject({ paired: true });
+      expect(outcome.data.comparisons[0]!.detectable).toBeGreaterThanOrEqual(0.02);
+    }, 60_000);
+
+    it('adds rounds until the round limit when the precision cannot be reached', async () => {
+      const outcome = await runExperimentWithDetails({ targets: ['fused', 'fused'], workloads, rounds: 2, precision: 1e-9, maxRounds: 3 });
+      expect(outcome.rounds).toBe(3);
+      expect(outcome.stoppedBecause).toBe('round limit reached');
+      expect(outcome.cells.every((cell) => cell.runs.length === 3)).toBe(true);
+    }, 60_000);
+
+    it('stops when its time budget is spent', async () => {
+      const outcome = await runExperimentWithDetails({ targets: ['fused', 'fused'], workloads, rounds: 2, precision: 1e-9, budgetSeconds: 0 });
+      expect(outcome.rounds).toBe(2);
+      expect(outcome.stoppedBecause).toBe('time budget spent');
+    }, 60_000);
   });
 
   it('refuses fewer than two rounds', async () => {

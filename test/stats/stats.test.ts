@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   bootstrapMedianCi,
   bootstrapRatioCi,
+  comparePaired,
   compareSamples,
   geometricMean,
   median,
   percentile,
   percentiles,
+  relativeHalfWidth,
+  smallestDetectable,
   verdictOf,
 } from '../../tools/stats/index.ts';
 
@@ -93,5 +96,32 @@ describe('verdict', () => {
     expect(verdictOf(0.7, 0.99)).toBe('no clear difference');
     expect(verdictOf(1.021, 1.03)).toBe('faster');
     expect(verdictOf(0.9, 0.979)).toBe('slower');
+  });
+});
+
+describe('paired rounds and the smallest detectable difference', () => {
+  // A machine that drifts: round 3 runs everything at half speed, round 5 at 1.5x.
+  const drift = [1, 1, 0.5, 1, 1.5, 1, 0.8, 1.2];
+  const baseline = drift.map((d) => 100 * d);
+  const candidate = drift.map((d, i) => 105 * d * (i % 2 === 0 ? 1.005 : 0.995));
+
+  it('cancels a drift that hits both targets of a round, where independent samples cannot', () => {
+    const paired = comparePaired(baseline, candidate);
+    const independent = compareSamples(baseline, candidate);
+    expect(paired.ratio).toBeCloseTo(1.05, 2);
+    expect(paired.verdict).toBe('faster');
+    expect(independent.verdict).toBe('no clear difference');
+    expect(paired.ciHigh - paired.ciLow).toBeLessThan((independent.ciHigh - independent.ciLow) / 5);
+    expect(paired.detectable).toBeLessThan(independent.detectable);
+  });
+
+  it('needs one run per round on both sides', () => {
+    expect(() => comparePaired([1, 2, 3], [1, 2])).toThrow(/one run per round/);
+  });
+
+  it('says what a no-clear-difference could still hide: the band plus the half-width', () => {
+    expect(relativeHalfWidth(1, 0.9, 1.1)).toBeCloseTo(0.1, 12);
+    expect(smallestDetectable(1, 0.9, 1.1)).toBeCloseTo(0.12, 12);
+    expect(smallestDetectable(2, 2, 2)).toBeCloseTo(0.02, 12);
   });
 });

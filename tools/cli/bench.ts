@@ -1,23 +1,80 @@
-import { DEFAULT_ROUNDS } from '../runner/index.ts';
+import { DEFAULT_BUDGET_SECONDS, DEFAULT_ROUNDS, targetKind, type ExperimentOutcome } from '../runner/index.ts';
 import { THREAD_WORKLOADS } from '../workloads/threads/params.ts';
 import { isSyntheticWorkload, SYNTHETIC_WORKLOADS, syntheticSpec } from '../workloads/index.ts';
-import { parseArgs, UsageError, type FlagSpec } from './flags.ts';
+import { parseArgs, UsageError, type FlagSpec, type FlagValues } from './flags.ts';
 import type { Io } from './io.ts';
 import { measure, writeReportFile } from './measure.ts';
-import { comparisonTable, throughputTable } from './tables.ts';
+import { swapVariants, parseSwap } from './swap.ts';
+import { comparisonTable, rankTable, throughputTable } from './tables.ts';
 import { checkTargets } from './targets.ts';
 import { isThreadWorkload, threadBenchCommand } from './thread-bench.ts';
 
 /** The flags every comparing command (bench, replay) takes. */
 export const COMPARE_FLAGS: Record<string, FlagSpec> = {
   variant: { type: 'string', multiple: true },
+  swap: { type: 'string', multiple: true },
   rounds: { type: 'count', min: 2, minReason: 'an interval needs two runs per target' },
   timeout: { type: 'count' },
   json: { type: 'boolean' },
   report: { type: 'string' },
   progress: { type: 'boolean' },
+  precision: { type: 'string' },
+  budget: { type: 'count' },
+  paired: { type: 'boolean' },
+  pin: { type: 'natural' },
   help: { type: 'boolean' },
 };
+
+/** The help lines of COMPARE_FLAGS' measurement controls, shared by bench and replay. */
+export const COMPARE_USAGE = `  --swap ROLE=A,B   compose the first --variant with each of these boxes in ROLE; repeat for more
+                    roles: the cross product is measured against the base and ranked
+  --rounds R        interleaved rounds, at least 2 (default ${DEFAULT_ROUNDS})
+  --precision P     add rounds until every interval's half-width is at most P (e.g. 3%), or until
+                    --budget runs out; each comparison prints the smallest difference it could call
+  --budget S        seconds --precision may spend (default ${DEFAULT_BUDGET_SECONDS})
+  --paired          compare runs of the same round with each other (median of per-round ratios)
+  --pin CORE        run every measured process on that core only (taskset)
+  --timeout S       stop a run after S seconds and skip that variant (default none)
+  --json            print one JSON document on stdout instead of tables
+  --report FILE     also write the HTML report
+  --progress        draw the progress bar even when stderr is not a terminal
+`;
+
+/** The --variant targets, with the --swap combinations composed on the first one placed after it. */
+export function comparedTargets(flags: FlagValues): string[] {
+  const targets = checkTargets((flags.variant as string[] | undefined) ?? []);
+  const swaps = ((flags.swap as string[] | undefined) ?? []).map(parseSwap);
+  if (swaps.length === 0) return targets;
+  const [base, ...others] = targets;
+  if (base === undefined || targetKind(base).kind !== 'hakmem') {
+    throw new UsageError('--swap needs a hakmem variant as the first --variant: the base the boxes are swapped into');
+  }
+  return [base, ...swapVariants(base, swaps), ...others];
+}
+
+/** How rounds are run and compared, from the comparing flags. */
+export function comparisonSettings(flags: FlagValues) {
+  return {
+    rounds: (flags.rounds as number | undefined) ?? DEFAULT_ROUNDS,
+    runTimeoutSeconds: flags.timeout as number | undefined,
+    ...(flags.precision !== undefined ? { precision: parsePrecision(flags.precision as string) } : {}),
+    ...(flags.budget !== undefined ? { budgetSeconds: flags.budget as number } : {}),
+    paired: Boolean(flags.paired),
+    ...(flags.pin !== undefined ? { core: flags.pin as number } : {}),
+  };
+}
+
+/** `3%`, `3` (percent) or `0.03`: a half-width between 0.1% and 50%. */
+export function parsePrecision(raw: string): number {
+  const percent = raw.endsWith('%') ? Number(raw.slice(0, -1)) : Number(raw) < 1 ? Number(raw) * 100 : Number(raw);
+  if (!(percent >= 0.1 && percent <= 50)) throw new UsageError(`--precision expects a half-width from 0.1% to 50% (e.g. 3%), got "${raw}"`);
+  return percent / 100;
+}
+
+/** The line saying how many rounds ran and why they stopped, when --precision asked for more. */
+export function roundsLine(outcome: ExperimentOutcome): string {
+  return outcome.stoppedBecause === undefined ? '' : `${outcome.rounds} rounds run: ${outcome.stoppedBecause}\n`;
+}
 
 const BENCH_FLAGS: Record<string, FlagSpec> = {
   iterations: { type: 'count' },
@@ -43,12 +100,7 @@ rounds, and compares each variant's median throughput with the first one's.
   --ws N            live slots
   --min N --max N   request size range in bytes (ignored by phase)
   --seed N          xorshift32 seed
-  --rounds R        interleaved rounds, at least 2 (default ${DEFAULT_ROUNDS})
-  --timeout S       stop a run after S seconds and skip that variant (default none)
-  --json            print one JSON document on stdout instead of tables
-  --report FILE     also write the HTML report
-  --progress        draw the progress bar even when stderr is not a terminal
-`;
+${COMPARE_USAGE}`;
 
 export async function benchCommand(args: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(args, BENCH_FLAGS, 'bench');
@@ -60,11 +112,13 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
   const workloads = [...SYNTHETIC_WORKLOADS, ...THREAD_WORKLOADS].join(', ');
   if (workload === undefined) throw new UsageError(`hakmem bench needs a WORKLOAD (${workloads})`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (bench runs one workload)`);
-  const variants = (flags.variant as string[] | undefined) ?? [];
-  if (variants.length === 0) throw new UsageError('hakmem bench needs at least one --variant (e.g. --variant hakmem --variant native:glibc)');
+  if (flags.variant === undefined) throw new UsageError('hakmem bench needs at least one --variant (e.g. --variant hakmem --variant native:glibc)');
   if (isThreadWorkload(workload)) {
+    if (flags.precision !== undefined || flags.paired || flags.pin !== undefined) {
+      throw new UsageError(`--precision, --paired and --pin go with the single-thread workloads, not ${workload}`);
+    }
     const options = {
-      workload, targets: checkTargets(variants), threads: (flags.threads as number | undefined) ?? 2,
+      workload, targets: comparedTargets(flags), threads: (flags.threads as number | undefined) ?? 2,
       rounds: flags.rounds as number | undefined, iterations: flags.iterations as number | undefined, seed: flags.seed as number | undefined,
     };
     return threadBenchCommand(options, Boolean(flags.json), io);
@@ -79,14 +133,13 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
     seed: flags.seed as number | undefined,
   });
   if (spec.min > spec.max) throw new UsageError(`--min (${spec.min}) must not exceed --max (${spec.max})`);
-  const targets = checkTargets(variants);
-  const rounds = (flags.rounds as number | undefined) ?? DEFAULT_ROUNDS;
-
-  const { data } = await measure(
-    { targets, workloads: [spec], rounds, runTimeoutSeconds: flags.timeout as number | undefined, title: `hakmem bench ${workload}` },
+  const targets = comparedTargets(flags);
+  const outcome = await measure(
+    { targets, workloads: [spec], ...comparisonSettings(flags), title: `hakmem bench ${workload}` },
     Boolean(flags.progress),
     io,
   );
+  const { data, rounds } = outcome;
   if (flags.json) {
     const perTarget = data.results.map((result) => ({
       variant: result.target,
@@ -101,10 +154,11 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
     io.stdout.write(`${JSON.stringify({ spec, rounds, machine: data.machine, targets: perTarget, comparisons: data.comparisons }, null, 2)}\n`);
   } else {
     const sizes = workload === 'phase' ? 'sizes by phase' : `sizes ${spec.min}..${spec.max}`;
-    io.stdout.write(`${workload}: ${spec.iterations} iterations, ws ${spec.ws}, ${sizes}, seed ${spec.seed}, ${rounds} rounds\n\n`);
+    io.stdout.write(`${workload}: ${spec.iterations} iterations, ws ${spec.ws}, ${sizes}, seed ${spec.seed}, ${rounds} rounds\n${roundsLine(outcome)}\n`);
     io.stdout.write(`${throughputTable(data.results)}\n`);
     const comparisons = comparisonTable(data.comparisons);
     if (comparisons) io.stdout.write(`\n${comparisons}\n`);
+    if (flags.swap !== undefined) io.stdout.write(`\n${rankTable(data.results, data.comparisons)}\n`);
   }
   if (flags.report !== undefined) await writeReportFile(data, flags.report as string, io);
   return 0;

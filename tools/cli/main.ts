@@ -1,14 +1,18 @@
 import { BENCH_USAGE, benchCommand } from './bench.ts';
+import { checkCommand } from './check.ts';
 import { experimentCommand } from './experiment.ts';
 import { UsageError } from './flags.ts';
 import { PROCESS_IO, type Io } from './io.ts';
 import { replayCommand } from './replay.ts';
+import { rolesCommand } from './roles.ts';
 
 const USAGE = `usage: hakmem COMMAND [options]
 
   bench WORKLOAD    one synthetic workload, variants compared A/B
   replay FILE...    replay mtrace files, variants ranked by time and footprint
   experiment        the default experiment and its HTML report (what npm start runs)
+  roles             every role, its default box and the boxes that fill it
+  check DIR...      the contract checks (A-D, hot path) on box directories, also outside this repository
 
 hakmem COMMAND --help tells more.
 
@@ -18,6 +22,8 @@ const COMMANDS: Record<string, (args: readonly string[], io: Io) => Promise<numb
   bench: benchCommand,
   replay: replayCommand,
   experiment: experimentCommand,
+  roles: rolesCommand,
+  check: checkCommand,
 };
 
 /** Runs the hakmem command line; returns the exit code (2 for a usage mistake, 1 for a failure). */

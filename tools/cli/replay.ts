@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_ROUNDS, replayWorkloadName, type Cell, type ExperimentOutcome } from '../runner/index.ts';
+import { replayWorkloadName, type Cell, type ExperimentOutcome } from '../runner/index.ts';
 import { median } from '../stats/index.ts';
 import type { ReplaySpec } from '../workloads/types.ts';
-import { COMPARE_FLAGS } from './bench.ts';
+import { COMPARE_FLAGS, COMPARE_USAGE, comparedTargets, comparisonSettings, roundsLine } from './bench.ts';
 import { parseArgs, UsageError } from './flags.ts';
 import type { Io } from './io.ts';
 import { measure, writeReportFile } from './measure.ts';
 import { workloadSections } from './sections.ts';
-import { checkTargets, everyAvailableTarget } from './targets.ts';
+import { everyAvailableTarget } from './targets.ts';
 
 export const REPLAY_USAGE = `usage: hakmem replay FILE... [--variant NAME_OR_FILE ...] [options]
 
@@ -18,12 +18,7 @@ the variants by time and by peak footprint, with 95% intervals.
   FILE              an mtrace file, e.g. ../shared/traces/bc-series.mtrace.gz
   --variant V       as for bench; without it: every preset, both peers and every native
                     allocator installed here
-  --rounds R        interleaved rounds, at least 2 (default ${DEFAULT_ROUNDS})
-  --timeout S       stop a run after S seconds and skip that variant on that trace
-  --json            print one JSON document on stdout instead of tables
-  --report FILE     also write the HTML report
-  --progress        draw the progress bar even when stderr is not a terminal
-`;
+${COMPARE_USAGE}`;
 
 /** What --json tells per target and trace: the median run's replay figures, timing as medians. */
 function replayJson(outcome: ExperimentOutcome, cell: Cell) {
@@ -59,15 +54,14 @@ export async function replayCommand(args: readonly string[], io: Io): Promise<nu
   const missing = positionals.find((file) => !existsSync(file));
   if (missing !== undefined) throw new UsageError(`trace file "${missing}" does not exist`);
   const workloads: ReplaySpec[] = positionals.map((file) => ({ kind: 'replay', file: resolve(file) }));
-  const variants = flags.variant as string[] | undefined;
-  const targets = variants ? checkTargets(variants) : everyAvailableTarget();
+  if (flags.swap !== undefined && flags.variant === undefined) throw new UsageError('--swap needs a --variant to swap boxes into');
+  const targets = flags.variant !== undefined ? comparedTargets(flags) : everyAvailableTarget();
 
   const outcome = await measure(
     {
       targets,
       workloads,
-      rounds: (flags.rounds as number | undefined) ?? DEFAULT_ROUNDS,
-      runTimeoutSeconds: flags.timeout as number | undefined,
+      ...comparisonSettings(flags),
       title: `hakmem replay ${positionals.map(replayWorkloadName).join(', ')}`,
     },
     Boolean(flags.progress),
@@ -78,7 +72,7 @@ export async function replayCommand(args: readonly string[], io: Io): Promise<nu
     io.stdout.write(`${JSON.stringify({ machine: outcome.data.machine, targets: perTarget, comparisons: outcome.data.comparisons }, null, 2)}\n`);
   } else {
     const names = new Set(workloads.map((workload) => replayWorkloadName(workload.file)));
-    io.stdout.write(`${workloadSections(outcome, names)}\n`);
+    io.stdout.write(`${roundsLine(outcome)}${workloadSections(outcome, names)}\n`);
   }
   if (flags.report !== undefined) await writeReportFile(outcome.data, flags.report as string, io);
   return 0;

@@ -22,9 +22,25 @@ export function throughputTable(results: readonly TargetResult[]): string {
 
 export function comparisonTable(comparisons: readonly Comparison[]): string {
   if (comparisons.length === 0) return '';
-  const rows = comparisons.map((c) => [c.candidate, formatRatio(c.ratio), `${formatRatio(c.ciLow)} .. ${formatRatio(c.ciHigh)}`, c.verdict]);
-  return `throughput against ${comparisons[0]!.baseline} (ratio of medians, > 1 is faster)\n` +
-    table(['candidate', 'ratio', '95% CI', 'verdict'], rows);
+  const rows = comparisons.map((c) => [
+    c.candidate, formatRatio(c.ratio), `${formatRatio(c.ciLow)} .. ${formatRatio(c.ciHigh)}`, `±${(c.detectable * 100).toFixed(1)}%`, c.verdict,
+  ]);
+  const how = comparisons[0]!.paired ? 'median of per-round ratios' : 'ratio of medians';
+  return `throughput against ${comparisons[0]!.baseline} (${how}, > 1 is faster; "detects": the smallest difference this interval could call)\n` +
+    table(['candidate', 'ratio', '95% CI', 'detects', 'verdict'], rows);
+}
+
+/** Every measured target ranked by median throughput, with its ratio to the baseline and the verdict. */
+export function rankTable(results: readonly TargetResult[], comparisons: readonly Comparison[]): string {
+  const measured = results.filter((result) => result.skipped === undefined).sort((a, b) => b.medianOpsPerSec - a.medianOpsPerSec);
+  const rows = measured.map((result, index) => {
+    const c = comparisons.find((comparison) => comparison.candidate === result.target && comparison.workload === result.workload);
+    return [
+      `${index + 1}. ${result.target}`, formatCount(result.medianOpsPerSec),
+      c ? formatRatio(c.ratio) : 'baseline', c ? `${formatRatio(c.ciLow)} .. ${formatRatio(c.ciHigh)}` : '', c?.verdict ?? '',
+    ];
+  });
+  return `ranked by throughput\n${table(['rank', 'ops/sec (median)', 'ratio', '95% CI', 'verdict'], rows)}`;
 }
 
 /** Targets ranked by replay time (fastest first), with the interval of the median time. */

@@ -1,6 +1,7 @@
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Project, ts } from 'ts-morph';
-import { findBoxes } from './boxes.ts';
+import { checkBoxImports } from './box-imports.ts';
+import { findBoxes, readBox } from './boxes.ts';
 import type { Box } from './boxes.ts';
 import { checkNeverBlocks } from './rule-a.ts';
 import { checkPolicyScope } from './rule-b.ts';
@@ -38,12 +39,27 @@ export async function checkContractsReport(rootDir: string, options: CheckOption
   const boxes = findBoxes(join(rootDir, boxesDir));
   checkBoxSources(boxes, sink);
   await checkDependencies(rootDir, boxesDir, sink);
-  const violations = sink.found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.contract.localeCompare(b.contract));
-  return { violations, boxes };
+  return { violations: sortViolations(sink.found), boxes };
+}
+
+function sortViolations(found: Violation[]): Violation[] {
+  return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.contract.localeCompare(b.contract));
+}
+
+/**
+ * The contract checks of one box directory anywhere (a box written outside this repository): A, B, C and
+ * hot from its source as for workspace boxes, and D from its import statements.
+ */
+export function checkBoxDirectory(boxDir: string): CheckReport {
+  const dir = resolve(boxDir);
+  const box = readBox(dir);
+  const sink = new ViolationSink(dirname(dir));
+  checkBoxSources([box], sink, checkBoxImports);
+  return { violations: sortViolations(sink.found), boxes: [box] };
 }
 
 /** Contracts A, B, C and hot, from the syntax of each box's src/ (types are only asked of a few nodes). */
-export function checkBoxSources(boxes: readonly Box[], sink: ViolationSink): void {
+export function checkBoxSources(boxes: readonly Box[], sink: ViolationSink, alsoCheck?: typeof checkBoxImports): void {
   const project = new Project({
     skipAddingFilesFromTsConfig: true,
     skipFileDependencyResolution: true,
@@ -55,6 +71,7 @@ export function checkBoxSources(boxes: readonly Box[], sink: ViolationSink): voi
       checkPolicyScope(file, box, sink);
       checkFixedStorage(file, box, sink);
       checkHotPaths(file, sink);
+      alsoCheck?.(file, box, sink);
     }
   }
 }

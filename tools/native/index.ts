@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { pinnedCommand } from './pinned.ts';
 import { basename, extname } from 'node:path';
 import type { RunResult, SyntheticSpec } from '../workloads/types.ts';
 import { findNativeAllocator, resolveLibrary } from './allocators.ts';
@@ -21,6 +22,8 @@ export type NativeSpec = SyntheticSpec | NativeReplaySpec;
 export interface NativeOptions extends BuildOptions {
   /** use this shared library instead of the system one (tests point it at a missing file) */
   readonly libraryPath?: string;
+  /** run the harness on this core only (see pinnedCommand) */
+  readonly core?: number;
 }
 
 export type NativeAvailability = { ok: true } | { ok: false; reason: string };
@@ -71,7 +74,8 @@ function runHarness(name: string, args: readonly string[], options: NativeOption
   const env = { ...process.env };
   delete env.LD_PRELOAD;
   if (prepared.preload !== undefined) env.LD_PRELOAD = prepared.preload;
-  const child = spawnSync(prepared.binary, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  const [command, commandArgs] = pinnedCommand(prepared.binary, args, options.core);
+  const child = spawnSync(command, commandArgs, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   const stderr = child.stderr?.trim() ?? '';
   if (child.error || child.status !== 0) {
     const why = child.error?.message ?? (child.signal ? `killed by ${child.signal}` : `exit ${child.status}`);

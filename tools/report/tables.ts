@@ -58,9 +58,10 @@ export function comparisonTable(comparisons: readonly Comparison[], styles: Read
       `<td>${targetLabel(c.candidate, styles)}</td><td>${targetLabel(c.baseline, styles)}</td>` +
       `<td class="num">${formatRatio(c.ratio)} <span class="change">(${formatChange(c.ratio)})</span></td>` +
       `<td class="num">${formatRatio(c.ciLow)} – ${formatRatio(c.ciHigh)}</td>` +
+      `<td class="num">±${(c.detectable * 100).toFixed(1)}%</td>` +
       `<td class="verdict">${escapeHtml(c.verdict)}</td></tr>`,
   );
-  return table(['workload', 'candidate (B)', 'baseline (A)', 'throughput B / A', '95% CI', 'verdict'], rows, 'no comparisons');
+  return table(['workload', 'candidate (B)', 'baseline (A)', 'throughput B / A', '95% CI', 'detects', 'verdict'], rows, 'no comparisons');
 }
 
 function table(headers: readonly string[], rows: readonly string[], emptyText: string): string {

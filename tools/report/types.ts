@@ -10,6 +10,10 @@ export interface Comparison {
   readonly ciLow: number;
   readonly ciHigh: number;
   readonly verdict: 'faster' | 'slower' | 'no clear difference';
+  /** the smallest relative difference the interval's width lets this comparison call */
+  readonly detectable: number;
+  /** whether the interval comes from per-round ratios (paired rounds) or independent samples */
+  readonly paired: boolean;
 }
 
 /** All runs of one target on one workload, and their summary. */

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { HeapMap } from '../../contracts/src/api.ts';
 import { nativeAvailability, runNative } from '../native/index.ts';
-import type { ReportData, TargetResult, TimeSeries } from '../report/types.ts';
+import type { Comparison, ReportData, TargetResult, TimeSeries } from '../report/types.ts';
+import { relativeHalfWidth } from '../stats/index.ts';
 import type { RunResult, RunSpec, SyntheticSpec } from '../workloads/types.ts';
 import { prepareReplay, type PreparedReplay, type TraceCounts } from './prepared-trace.ts';
 import { describeMachine } from './machine.ts';
@@ -13,6 +15,9 @@ import { targetKind } from './target-kind.ts';
 import { workloadName } from './workload-name.ts';
 
 export const DEFAULT_ROUNDS = 5;
+/** with --precision: the most rounds and seconds spent before giving up on the precision asked */
+export const DEFAULT_MAX_ROUNDS = 60;
+export const DEFAULT_BUDGET_SECONDS = 600;
 const MAPPED_VARIANTS = 2;
 
 export interface ExperimentOptions {
@@ -26,6 +31,17 @@ export interface ExperimentOptions {
   readonly runTimeoutSeconds?: number;
   readonly title?: string;
   readonly progress?: Progress;
+  /**
+   * Adds rounds past `rounds` until every comparison's interval half-width, relative to its ratio,
+   * is at most this fraction (0.03 for 3%), or `budgetSeconds` or `maxRounds` runs out.
+   */
+  readonly precision?: number;
+  readonly budgetSeconds?: number;
+  readonly maxRounds?: number;
+  /** compare each candidate run with the baseline run of the same round (see comparePaired) */
+  readonly paired?: boolean;
+  /** run every measured process on this core (taskset) */
+  readonly core?: number;
 }
 
 /** One measured run and what came with it. */
@@ -56,17 +72,32 @@ export interface ExperimentOutcome {
   readonly data: ReportData;
   readonly cells: readonly Cell[];
   readonly traces: readonly TraceSummary[];
+  /** rounds actually run: more than asked when a precision was asked */
+  readonly rounds: number;
+  /** why the rounds stopped, when a precision was asked */
+  readonly stoppedBecause?: 'precision reached' | 'time budget spent' | 'round limit reached';
 }
 
-/** Labels that tell repeated targets apart (`js-gc`, `js-gc#2`); a variant file is named by its base name. */
+/** Labels that tell repeated targets apart (`js-gc`, `js-gc#2`); a variant file is named by its `name` field. */
 export function targetLabels(targets: readonly string[]): string[] {
   const seen = new Map<string, number>();
   return targets.map((target) => {
-    const name = target.endsWith('.json') ? basename(target, '.json') : target;
+    const name = target.endsWith('.json') ? variantFileName(target) : target;
     const count = (seen.get(name) ?? 0) + 1;
     seen.set(name, count);
     return count === 1 ? name : `${name}#${count}`;
   });
+}
+
+/** The variant's own `name`, or the file's base name when the file has none (composition reports the error). */
+function variantFileName(file: string): string {
+  try {
+    const { name } = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown };
+    if (typeof name === 'string' && name !== '') return name;
+  } catch {
+    // an unreadable file fails with its own message when the child composes it
+  }
+  return basename(file, '.json');
 }
 
 interface Slot {
@@ -121,9 +152,10 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
   const heapMaps: { target: string; workload: string; map: HeapMap }[] = [];
   // heap maps of the first two hakmem variants only: a page of forty maps is read by nobody
   const mappedTargets = new Set(options.targets.filter((name) => targetKind(name).kind === 'hakmem').slice(0, MAPPED_VARIANTS));
-  progress.start(slots.filter((slot) => slot.cell.skipped === undefined).length * rounds, rounds);
+  const runsPerRound = slots.filter((slot) => slot.cell.skipped === undefined).length;
+  progress.start(runsPerRound * rounds, rounds);
   let done = 0;
-  for (let round = 1; round <= rounds; round++) {
+  const runRound = async (round: number) => {
     for (const { name, spec, cell } of slots) {
       if (unavailable.has(name)) continue;
       if (cell.skipped !== undefined) {
@@ -134,11 +166,11 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
       try {
         const kind = targetKind(name);
         if (kind.kind === 'native') {
-          const result = runNative(kind.allocator, spec.kind === 'replay' ? { kind: 'replay', binaryFile: spec.binaryFile } : spec);
+          const result = runNative(kind.allocator, spec.kind === 'replay' ? { kind: 'replay', binaryFile: spec.binaryFile } : spec, { core: options.core });
           cell.runs.push({ result: { ...result, target: cell.target, workload: cell.workload } });
         } else {
           const wantMap = mappedTargets.has(name) && round === 1;
-          const report = await runInChild({ target: name, run: spec, warmup, heapMap: wantMap }, options.runTimeoutSeconds);
+          const report = await runInChild({ target: name, run: spec, warmup, heapMap: wantMap }, options.runTimeoutSeconds, options.core);
           cell.runs.push({ result: { ...report.result, target: cell.target }, pid: report.pid, ...(report.replay ? { replay: report.replay } : {}) });
           if (report.heapMap) heapMaps.push({ target: cell.target, workload: cell.workload, map: report.heapMap });
         }
@@ -150,15 +182,28 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
       done++;
     }
     progress.roundDone(round, done);
+  };
+
+  const paired = options.paired ?? false;
+  const deadline = Date.now() + (options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS) * 1000;
+  const maxRounds = Math.max(rounds, options.maxRounds ?? DEFAULT_MAX_ROUNDS);
+  let round = 0;
+  let stoppedBecause: ExperimentOutcome['stoppedBecause'];
+  for (;;) {
+    await runRound(++round);
+    if (round < rounds) continue;
+    if (options.precision === undefined) break;
+    const { comparisons } = summarizeCells(slots.map((slot) => slot.cell), labels[0]!, paired);
+    if (comparisons.every((c) => relativeHalfWidth(c.ratio, c.ciLow, c.ciHigh) <= options.precision!)) stoppedBecause = 'precision reached';
+    else if (Date.now() >= deadline) stoppedBecause = 'time budget spent';
+    else if (round >= maxRounds) stoppedBecause = 'round limit reached';
+    if (stoppedBecause !== undefined) break;
+    progress.start(runsPerRound * (round + 1), round + 1);
   }
   progress.finish();
 
   const cells = slots.map((slot) => slot.cell);
-  const results: TargetResult[] = cells.map((cell) =>
-    cell.skipped !== undefined || cell.runs.length === 0
-      ? skippedResult(cell.target, cell.workload, cell.skipped ?? 'no run finished')
-      : summarizeRuns(cell.target, cell.workload, cell.runs.map((run) => run.result)),
-  );
+  const { results, comparisons } = summarizeCells(cells, labels[0]!, paired);
   const series: TimeSeries[] = cells.flatMap((cell) => {
     if (cell.skipped !== undefined || cell.runs.length === 0) return [];
     const replay = medianRun(cell.runs).replay;
@@ -169,11 +214,20 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
     createdAt: new Date().toISOString(),
     machine: describeMachine(),
     results,
-    comparisons: compareToBaseline(results, labels[0]!),
+    comparisons,
     series,
     heapMaps,
   };
-  return { data, cells, traces };
+  return { data, cells, traces, rounds: round, ...(stoppedBecause ? { stoppedBecause } : {}) };
+}
+
+function summarizeCells(cells: readonly Cell[], baseline: string, paired: boolean): { results: TargetResult[]; comparisons: Comparison[] } {
+  const results = cells.map((cell) =>
+    cell.skipped !== undefined || cell.runs.length === 0
+      ? skippedResult(cell.target, cell.workload, cell.skipped ?? 'no run finished')
+      : summarizeRuns(cell.target, cell.workload, cell.runs.map((run) => run.result)),
+  );
+  return { results, comparisons: compareToBaseline(results, baseline, paired) };
 }
 
 /** Runs the experiment and returns what the HTML report draws. */

@@ -1,4 +1,4 @@
-export { runExperiment, runExperimentWithDetails, targetLabels, DEFAULT_ROUNDS } from './experiment.ts';
+export { runExperiment, runExperimentWithDetails, targetLabels, DEFAULT_BUDGET_SECONDS, DEFAULT_ROUNDS } from './experiment.ts';
 export type { Cell, ExperimentOptions, ExperimentOutcome, RunRecord, TraceSummary } from './experiment.ts';
 export type { TraceCounts } from './prepared-trace.ts';
 export { createProgress, progressModeFor, SILENT_PROGRESS } from './progress.ts';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { pinnedCommand } from '../native/pinned.ts';
 import { childBundle } from './bundle.ts';
 import type { ChildMessage, ChildReport, ChildRequest } from './protocol.ts';
 
@@ -11,13 +12,13 @@ function lastLine(text: string): string {
 
 /**
  * Runs one request in a fresh Node process (its own JIT and heap) and resolves with its report.
- * A run past `timeoutSeconds` is killed: some peers are quadratic on large live sets.
+ * A run past `timeoutSeconds` is killed: some peers are quadratic on large live sets. With `core`, the
+ * child runs on that core only.
  */
-export function runInChild(request: ChildRequest, timeoutSeconds = Infinity): Promise<ChildReport> {
+export function runInChild(request: ChildRequest, timeoutSeconds = Infinity, core?: number): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childBundle(), JSON.stringify(request)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const [command, args] = pinnedCommand(process.execPath, [childBundle(), JSON.stringify(request)], core);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let timedOut = false;
     const timer = Number.isFinite(timeoutSeconds)
       ? setTimeout(() => {

@@ -1,5 +1,5 @@
 import type { Comparison, TargetResult } from '../report/types.ts';
-import { bootstrapMedianCi, compareSamples, median } from '../stats/index.ts';
+import { bootstrapMedianCi, comparePaired, compareSamples, median } from '../stats/index.ts';
 import type { RunResult } from '../workloads/types.ts';
 
 /** A target's result with nothing measured, for a target that was skipped. */
@@ -22,18 +22,21 @@ export function summarizeRuns(target: string, workload: string, runs: readonly R
   };
 }
 
-/** Every measured candidate against the baseline (the first target) on each workload. */
-export function compareToBaseline(results: readonly TargetResult[], baseline: string): Comparison[] {
+/**
+ * Every measured candidate against the baseline (the first target) on each workload. Paired: runs of
+ * the same round are compared with each other, which cancels drifts of the machine that hit both.
+ */
+export function compareToBaseline(results: readonly TargetResult[], baseline: string, paired = false): Comparison[] {
   const comparisons: Comparison[] = [];
   for (const base of results) {
     if (base.target !== baseline || base.runs.length < 2) continue;
     for (const candidate of results) {
       if (candidate.workload !== base.workload || candidate.target === baseline || candidate.runs.length < 2) continue;
-      const { ratio, ciLow, ciHigh, verdict } = compareSamples(
-        base.runs.map((run) => run.opsPerSec),
-        candidate.runs.map((run) => run.opsPerSec),
-      );
-      comparisons.push({ workload: base.workload, baseline, candidate: candidate.target, ratio, ciLow, ciHigh, verdict });
+      const baseOps = base.runs.map((run) => run.opsPerSec);
+      const candidateOps = candidate.runs.map((run) => run.opsPerSec);
+      const pairable = paired && baseOps.length === candidateOps.length;
+      const compared = pairable ? comparePaired(baseOps, candidateOps) : compareSamples(baseOps, candidateOps);
+      comparisons.push({ workload: base.workload, baseline, candidate: candidate.target, ...compared, paired: pairable });
     }
   }
   return comparisons;

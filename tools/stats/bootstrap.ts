@@ -1,6 +1,6 @@
 import { createRng } from '../../contracts/src/prng.ts';
 import { median, percentileOfSorted } from './summary.ts';
-import { verdictOf, type Verdict } from './verdict.ts';
+import { NEGLIGIBLE_RATIO_BAND, verdictOf, type Verdict } from './verdict.ts';
 
 export interface BootstrapOptions {
   /** resamples drawn; 2000 keeps the 2.5% / 97.5% tails stable to about a percent */
@@ -26,6 +26,8 @@ export interface RatioComparison {
   readonly ciLow: number;
   readonly ciHigh: number;
   readonly verdict: Verdict;
+  /** the smallest relative difference this comparison could have called (see smallestDetectable) */
+  readonly detectable: number;
 }
 
 const DEFAULT_RESAMPLES = 2000;
@@ -85,5 +87,37 @@ export function compareSamples(
   options: BootstrapOptions = {},
 ): RatioComparison {
   const { ratio, low, high } = bootstrapRatioCi(baseline, candidate, options);
-  return { ratio, ciLow: low, ciHigh: high, verdict: verdictOf(low, high) };
+  return { ratio, ciLow: low, ciHigh: high, verdict: verdictOf(low, high), detectable: smallestDetectable(ratio, low, high) };
+}
+
+/**
+ * Paired rounds: run i of the candidate and run i of the baseline ran back to back in the same round,
+ * so a slow stretch of the machine hits both. The ratio is the median of the per-round ratios and its
+ * interval comes from resampling whole rounds.
+ */
+export function comparePaired(
+  baseline: ArrayLike<number>,
+  candidate: ArrayLike<number>,
+  options: BootstrapOptions = {},
+): RatioComparison {
+  if (baseline.length !== candidate.length) {
+    throw new RangeError(`paired samples need one run per round each, got ${baseline.length} and ${candidate.length}`);
+  }
+  const ratios = Float64Array.from({ length: baseline.length }, (_, i) => candidate[i]! / baseline[i]!);
+  const { low, high } = bootstrapMedianCi(ratios, options);
+  const ratio = median(ratios);
+  return { ratio, ciLow: low, ciHigh: high, verdict: verdictOf(low, high), detectable: smallestDetectable(ratio, low, high) };
+}
+
+/** Half the interval's width, relative to the ratio: what `--precision` drives down. */
+export function relativeHalfWidth(ratio: number, ciLow: number, ciHigh: number): number {
+  return (ciHigh - ciLow) / 2 / ratio;
+}
+
+/**
+ * The smallest difference that an interval of this width, centred on it, would put wholly beyond the
+ * verdict band: a "no clear difference" can still hide a difference up to about this size.
+ */
+export function smallestDetectable(ratio: number, ciLow: number, ciHigh: number): number {
+  return NEGLIGIBLE_RATIO_BAND + relativeHalfWidth(ratio, ciLow, ciHigh);
 }

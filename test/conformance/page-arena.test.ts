@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { PAGE_BYTES, PAGE_CACHED } from '../../contracts/src/index.ts';
+import type { AllocatorOptions, HeapBackend, PageArena } from '../../contracts/src/index.ts';
+import { ArrayBufferHeap } from '../../boxes/heap-arraybuffer/src/index.ts';
+import { PageArenaBox } from '../../boxes/page-arena/src/index.ts';
+import { DecayingPageArena } from '../../boxes/page-arena-decay/src/index.ts';
+import { ARENA_DEFAULTS, KiB, MiB, heapErrors, pageKind } from '../alloc/helpers.ts';
+
+/** Every box of the page-arena role: each must keep the role's contract, whatever else it does. */
+const PAGE_ARENAS: Record<string, new (heap: HeapBackend, options: AllocatorOptions['pageArena']) => PageArena> = {
+  'page-arena': PageArenaBox,
+  'page-arena-decay': DecayingPageArena,
+};
+
+const SPAN_SIZES = [PAGE_BYTES, 64 * KiB, 128 * KiB, 2 * MiB];
+
+describe.each(Object.entries(PAGE_ARENAS))('page-arena role conformance: %s', (_name, Arena) => {
+  const build = (options: Partial<AllocatorOptions['pageArena']> = {}) => {
+    const heap = new ArrayBufferHeap({ bytes: 64 * MiB });
+    return { heap, arena: new Arena(heap, { ...ARENA_DEFAULTS, ...options }) };
+  };
+
+  it.each(SPAN_SIZES)('hands out aligned, disjoint spans of %i bytes and takes them back', (bytes) => {
+    const { heap, arena } = build();
+    const spans = [arena.allocSpan(bytes, bytes), arena.allocSpan(bytes, bytes), arena.allocSpan(bytes, PAGE_BYTES)];
+    expect(spans.every((span) => span !== 0)).toBe(true);
+    expect(spans[0]! % bytes).toBe(0);
+    expect(spans[1]! % bytes).toBe(0);
+    const sorted = [...spans].sort((a, b) => a - b);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(bytes);
+    for (const span of spans) arena.freeSpan(span, bytes);
+    expect(heapErrors((errors) => arena.check(errors))).toEqual([]);
+    expect(heapErrors((errors) => heap.check(errors))).toEqual([]);
+  });
+
+  it('tags a cached span so a second free of it is visible, and reuses it before fresh space', () => {
+    const { heap, arena } = build();
+    const span = arena.allocSpan(64 * KiB, 64 * KiB);
+    arena.freeSpan(span, 64 * KiB);
+    expect(pageKind(heap, span)).toBe(PAGE_CACHED);
+    expect(arena.cachedBytes()).toBe(64 * KiB);
+    expect(arena.allocSpan(64 * KiB, 64 * KiB)).toBe(span);
+    expect(pageKind(heap, span)).not.toBe(PAGE_CACHED);
+  });
+
+  it('gives everything back on releaseCached, so the page heap can coalesce it', () => {
+    const { heap, arena } = build();
+    const spans = SPAN_SIZES.map((bytes) => arena.allocSpan(bytes, bytes));
+    SPAN_SIZES.forEach((bytes, i) => arena.freeSpan(spans[i]!, bytes));
+    const cached = arena.cachedBytes();
+    expect(cached).toBe(SPAN_SIZES.reduce((a, b) => a + b, 0));
+    expect(arena.releaseCached()).toBe(cached);
+    expect(arena.cachedBytes()).toBe(0);
+    expect(heap.freeSpanBytes()).toBeGreaterThanOrEqual(cached);
+    expect(heapErrors((errors) => heap.check(errors))).toEqual([]);
+  });
+
+  it('passes every span straight through when disabled', () => {
+    const { heap, arena } = build({ enable: false });
+    const span = arena.allocSpan(64 * KiB, 64 * KiB);
+    arena.freeSpan(span, 64 * KiB);
+    expect(arena.cachedBytes()).toBe(0);
+    expect(arena.stats().enabled).toBe(false);
+    expect(heap.isFree(span)).toBe(true);
+  });
+
+  it('evicts to the backend when a cache is full', () => {
+    const { heap, arena } = build({ warm64k: 16 });
+    const spans = Array.from({ length: 17 }, () => arena.allocSpan(64 * KiB, 64 * KiB));
+    for (const span of spans) arena.freeSpan(span, 64 * KiB);
+    expect(arena.cachedBytes()).toBe(16 * 64 * KiB);
+    expect(arena.stats().warm.evictions).toBe(1);
+    expect(heap.isFree(spans[16]!)).toBe(true);
+  });
+});
