@@ -52,6 +52,19 @@ for (const [out, source] of Object.entries(tools)) {
     banner: { js: out === 'tools/cli' ? `#!/usr/bin/env node\n${NODE_ESM_BANNER}` : NODE_ESM_BANNER },
   });
 }
+// `hakmem check` loads the contract checker on demand: ts-morph and dependency-cruiser stay the box author's
+// dev dependencies rather than every user's.
+buildSync({
+  entryPoints: [at('tools/contract-check/index.ts')],
+  outfile: join(DIST, 'tools/contract-check.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'error',
+  external: ['ts-morph', 'dependency-cruiser', 'dependency-cruiser/*'],
+  banner: { js: NODE_ESM_BANNER },
+});
 cpSync(at('tools/report/page'), join(DIST, 'tools/page'), { recursive: true });
 cpSync(at('tools/native/harness.c'), join(DIST, 'tools/harness.c'));
 cpSync(at('tools/native/threads.c'), join(DIST, 'tools/threads.c'));

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkBoxDirectory, formatViolation } from '../contract-check/index.ts';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from './flags.ts';
 import type { Io } from './io.ts';
 
@@ -19,6 +19,7 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('hakmem check needs a box DIR (a folder with a package.json and src/)');
+  const { checkBoxDirectory, formatViolation } = await loadContractChecker();
   let found = 0;
   for (const dir of positionals) {
     if (!existsSync(join(dir, 'package.json'))) throw new UsageError(`"${dir}" has no package.json: a box is a package (hakmem new-box writes one)`);
@@ -30,4 +31,18 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   }
   io.stdout.write(found === 0 ? `contracts A-D and hot path: ok (${positionals.length} box${positionals.length === 1 ? '' : 'es'} checked)\n` : `${found} contract violation${found === 1 ? '' : 's'}\n`);
   return found === 0 ? 0 : 1;
+}
+
+type ContractChecker = typeof import('../contract-check/index.ts');
+
+/** The checker beside the compiled CLI (dist/tools/contract-check.js), else the sources in the repository. */
+async function loadContractChecker(): Promise<ContractChecker> {
+  const compiled = new URL('./contract-check.js', import.meta.url);
+  const module = existsSync(fileURLToPath(compiled)) ? compiled.href : new URL('../contract-check/index.ts', import.meta.url).href;
+  try {
+    return (await import(module)) as ContractChecker;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new UsageError(`hakmem check needs ts-morph and dependency-cruiser where it runs: npm install --save-dev ts-morph dependency-cruiser (${(error as Error).message})`);
+  }
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BOX_CHOICES } from '../../composition/src/index.ts';
 import { ROLES } from '../../contracts/src/index.ts';
 import { parseArgs } from './flags.ts';
 import type { Io } from './io.ts';
@@ -30,6 +31,14 @@ export function discoverWorkspaceBoxes(root = REPO_ROOT): WorkspaceBox[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The boxes compiled into this package: every role's default and every choice a variant has. */
+function bundledBoxes(): WorkspaceBox[] {
+  const choices = Object.entries(BOX_CHOICES).flatMap(([key, names]) =>
+    names.filter((name) => name !== 'none').map((name) => ({ name, role: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), description: '' })));
+  const defaults = ROLES.filter((spec) => spec.defaultBox !== 'none').map((spec) => ({ name: spec.defaultBox, role: spec.role, description: '' }));
+  return [...defaults, ...choices.filter((choice) => !defaults.some((box) => box.name === choice.name))];
+}
+
 export const ROLES_USAGE = `usage: hakmem roles [--json]
 
 Lists every role of the design, the box a variant gets by default and every workspace box that fills it.
@@ -42,6 +51,8 @@ export async function rolesCommand(args: readonly string[], io: Io): Promise<num
     return 0;
   }
   const boxes = discoverWorkspaceBoxes();
+  // an installed package has its boxes bundled in, not as folders: list the ones a variant can choose
+  if (boxes.length === 0) boxes.push(...bundledBoxes());
   const roles = ROLES.map((spec) => ({
     role: spec.role,
     default: spec.defaultBox,

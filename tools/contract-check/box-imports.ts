@@ -25,7 +25,7 @@ function specifiers(file: SourceFile): { text: string; node: Node }[] {
 
 /**
  * Contract D for one box on its own (a box directory outside this repository, which dependency-cruiser's
- * path rules cannot see): the same rules as .dependency-cruiser.cjs, read from the import statements.
+ * path rules cannot see): the same rules as .dependency-cruiser.js, read from the import statements.
  */
 export function checkBoxImports(file: SourceFile, box: Box, sink: ViolationSink): void {
   for (const { text, node } of specifiers(file)) {

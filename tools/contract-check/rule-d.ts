@@ -15,12 +15,12 @@ function configFile(rootDir: string, name: string): string {
   return existsSync(join(rootDir, name)) ? join(rootDir, name) : join(REPO_ROOT, name);
 }
 
-/** Contract D: runs dependency-cruiser with the rules of .dependency-cruiser.cjs over the tree at rootDir. */
+/** Contract D: runs dependency-cruiser with the rules of .dependency-cruiser.js over the tree at rootDir. */
 export async function checkDependencies(rootDir: string, boxesDir: string, sink: ViolationSink): Promise<void> {
   const dirs = [boxesDir, ...CRUISED_DIRS.filter((dir) => dir !== 'boxes')].filter((dir) => existsSync(join(rootDir, dir)));
   if (dirs.length === 0) return;
   const tsConfigFile = configFile(rootDir, 'tsconfig.json');
-  const options = await extractDepcruiseOptions(configFile(rootDir, '.dependency-cruiser.cjs'));
+  const options = await extractDepcruiseOptions(configFile(rootDir, '.dependency-cruiser.js'));
   const reported = await cruise(
     dirs,
     { ...options, baseDir: rootDir, tsConfig: { fileName: tsConfigFile }, outputType: 'json' },

@@ -2,10 +2,11 @@
  * Contract D: boxes meet only through @hakmem/contracts and are wired by composition/.
  * Each rule's comment says what to do; tools/contract-check prints it with the violation.
  * Paths are relative to the cruise's base directory (the repo root, or a fixture tree's root).
+ * ESM (`export default`): the root package.json has "type": "module", and dependency-cruiser loads ESM configs.
  */
 const CONTRACTS_PACKAGE = '^(node_modules/)?@hakmem/contracts(/|$)';
 
-module.exports = {
+export default {
   forbidden: [
     {
       name: 'no-box-to-box',
