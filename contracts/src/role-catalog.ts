@@ -26,7 +26,7 @@ export const ROLES: readonly RoleSpec[] = [
   {
     role: 'heap-backend', interfaceName: 'HeapBackend', tokens: [TOKENS.heapBackend], defaultBox: 'heap-arraybuffer',
     job: 'the linear memory, its metadata views and its page heap (PA3)',
-    members: [...SPAN_PROVIDER, 'layout', 'buffer', 'u8', 'i32', 'touch', 'touchedBytes', 'tryExtend', 'freeSpanBytes', 'isFree', 'check'],
+    members: [...SPAN_PROVIDER, 'layout', 'buffer', 'u8', 'i32', 'committedBytes', 'onGrow', 'touch', 'touchedBytes', 'tryExtend', 'freeSpanBytes', 'isFree', 'check'],
   },
   {
     role: 'page-arena', interfaceName: 'PageArena', tokens: [TOKENS.pageArena], defaultBox: 'page-arena',

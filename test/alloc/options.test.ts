@@ -70,10 +70,10 @@ describe('options: HAKMEM_PAGE_ARENA_* environment overrides', () => {
 describe('options: config values', () => {
   it('page arena values are clamped like the environment', () => {
     expect(arenaOf({}, { pageArena: { hotSize: 10, warm64k: 5000, warm128k: 1, warm2m: 1000 } })).toEqual({
-      enable: true, hotSize: 64, warm64k: 1024, warm128k: 8, warm2m: 256,
+      enable: true, hotSize: 64, warm64k: 1024, warm128k: 8, warm2m: 256, decayOps: 1024,
     });
     expect(arenaOf({}, { pageArena: { hotSize: 100000 } }).hotSize).toBe(4096);
-    expect(arenaOf({})).toEqual({ enable: true, hotSize: 1024, warm64k: 256, warm128k: 128, warm2m: 64 });
+    expect(arenaOf({})).toEqual({ enable: true, hotSize: 1024, warm64k: 256, warm128k: 128, warm2m: 64, decayOps: 1024 });
   });
 
   it('unknown keys and bad values are rejected naming their path', () => {
