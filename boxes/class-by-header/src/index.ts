@@ -7,6 +7,7 @@ import type { BlockClassifier, HeapBackend, HeapLayout, SizeClassTable } from '@
 /** Header magic as in the seeds' Pool TLS: the high nibble is 0xb; the low bit says live (1) or free (0). */
 const HEADER_LIVE = 0xb1;
 const HEADER_FREE = 0xb0;
+const SLAB_OFFSET_MASK = (1 << SLAB_SHIFT) - 1;
 
 /**
  * A 16-byte header before every slab-tier block (16 so blocks stay 16-byte aligned): byte -1 is the
@@ -53,12 +54,24 @@ export class HeaderClassifier implements BlockClassifier {
     if (kind === SLAB_KIND_PAGES) return RESOLVE_PAGES;
     const header = this.u8[ptr - 1];
     const cls = this.u8[ptr - 2];
-    if (header === HEADER_LIVE && (kind === SLAB_KIND_SMALL || kind === SLAB_KIND_MID) && cls === (tag & 255)) {
-      return kind === SLAB_KIND_MID ? cls + MID_CLASS_BASE : cls;
+    if (header === HEADER_LIVE && cls === (tag & 255)) {
+      // The header bytes are user-writable, so they prove nothing alone: the pointer must also be a block start.
+      if (kind === SLAB_KIND_SMALL && this.isBlockStart(ptr & SLAB_OFFSET_MASK, this.small, cls)) return cls;
+      if (kind === SLAB_KIND_MID && this.isBlockStart(this.midChunkOffset(ptr, tag), this.mid, cls)) return cls + MID_CLASS_BASE;
     }
-    if (header === HEADER_FREE && cls === (tag & 255)) throwDoubleFree(ptr);
-    // Not a live header: let the slab lookup say precisely what is wrong (interior, never carved, ...).
+    // Not a live header at a block start: let the slab lookup say precisely what is wrong (interior, never carved, ...).
     resolveSlabBlock(this.i32, this.layout, this.small, this.mid, ptr);
+    if (header === HEADER_FREE && cls === (tag & 255)) throwDoubleFree(ptr);
     return throwBadPointer(ptr, 'its block header is not intact (never returned, or overwritten by a write past the previous block)');
+  }
+
+  private isBlockStart(chunkOffset: number, classes: SizeClassTable, cls: number): boolean {
+    const offset = chunkOffset - this.headerBytes;
+    return Math.round(offset * classes.inverseStrides[cls]) * classes.strides[cls] === offset;
+  }
+
+  /** a mid block's offset from its chunk's first slab (the tag holds the slab's distance to it) */
+  private midChunkOffset(ptr: number, tag: number): number {
+    return (ptr & SLAB_OFFSET_MASK) + (((tag >>> 8) & 0xffff) << SLAB_SHIFT);
   }
 }

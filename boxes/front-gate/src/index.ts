@@ -1,7 +1,7 @@
 import {
   L25_MAX, MID_CLASS_BASE, MID_MAX, MIN_ALIGN, PAGE_BYTES, PAGE_CACHED, PAGE_FREE_HEAD, PAGE_FREE_TAIL, PAGE_RUN_L25,
-  PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, RESOLVE_PAGES, SMALL_MAX, throwBadAlignment, throwBadPointer,
-  throwBadSize, throwDoubleFree, throwOutOfMemory,
+  PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, RESOLVE_PAGES, SMALL_MAX,
+  isNotU32, throwBadAlignment, throwBadPointer, throwBadSize, throwDoubleFree, throwNotARunStart, throwOutOfMemory,
 } from '@hakmem/contracts';
 import type {
   BlockClassifier, CacheHolder, FrontGate, HeapBackend, L25Tier, RefillEngine, RunTier, SizeClassTable, ThreadFreelist,
@@ -51,7 +51,7 @@ export class FrontGateBox implements FrontGate {
 
   /** @hotpath */
   malloc(size: number): number {
-    if (size <= SMALL_MAX && (size >>> 0) === size) {
+    if (typeof size === 'number' && size <= SMALL_MAX && (size >>> 0) === size) {
       const cls = this.smallLookup[(size + 15) >>> 4];
       let block = this.smallFreelist.pop(cls);
       if (block === 0) {
@@ -66,6 +66,7 @@ export class FrontGateBox implements FrontGate {
 
   /** @hotpath */
   free(ptr: number): void {
+    if (typeof ptr !== 'number') throwNotAPointer(ptr);
     if (ptr !== 0) {
       const cls = this.classifier.resolve(ptr);
       if (cls >= 0 && cls < MID_CLASS_BASE) this.smallFreelist.push(cls, ptr);
@@ -74,10 +75,10 @@ export class FrontGateBox implements FrontGate {
   }
 
   alignedAlloc(alignment: number, size: number): number {
-    if ((alignment >>> 0) !== alignment || alignment === 0 || (alignment & (alignment - 1)) !== 0 || alignment > L25_MAX) {
+    if (isNotU32(alignment) || alignment === 0 || (alignment & (alignment - 1)) !== 0 || alignment > L25_MAX) {
       throwBadAlignment(alignment, L25_MAX);
     }
-    if ((size >>> 0) !== size || size > this.maxSize) throwBadSize(size, this.maxSize);
+    if (isNotU32(size) || size > this.maxSize) throwBadSize(size, this.maxSize);
     if (alignment <= MIN_ALIGN) return this.malloc(size);
     const wanted = Math.max(size, alignment);
     // A headerless slab class whose stride is a multiple of the alignment gives aligned blocks
@@ -93,6 +94,7 @@ export class FrontGateBox implements FrontGate {
   }
 
   usableSize(ptr: number): number {
+    if (typeof ptr !== 'number') throwNotAPointer(ptr);
     const cls = this.classifier.peek(ptr);
     if (cls >= 0 && cls < MID_CLASS_BASE) return this.small.classes.sizes[cls];
     if (cls >= MID_CLASS_BASE) return this.mid.classes.sizes[cls - MID_CLASS_BASE];
@@ -100,6 +102,7 @@ export class FrontGateBox implements FrontGate {
   }
 
   resizeInPlace(ptr: number, size: number): boolean {
+    if (typeof ptr !== 'number') throwNotAPointer(ptr);
     const cls = this.classifier.peek(ptr);
     if (cls === RESOLVE_PAGES) return size > MID_MAX && this.runTierOf(ptr).resizeInPlace(ptr, size);
     const usable = cls < MID_CLASS_BASE ? this.small.classes.sizes[cls] : this.mid.classes.sizes[cls - MID_CLASS_BASE];
@@ -108,7 +111,7 @@ export class FrontGateBox implements FrontGate {
   }
 
   private mallocLarger(size: number): number {
-    if ((size >>> 0) !== size || size > this.maxSize) throwBadSize(size, this.maxSize);
+    if (isNotU32(size) || size > this.maxSize) throwBadSize(size, this.maxSize);
     if (size <= MID_MAX) {
       const cls = this.mid.classes.lookup[(size + 1023) >>> 10];
       return this.mallocClass(this.mid, cls, size);
@@ -142,7 +145,7 @@ export class FrontGateBox implements FrontGate {
       // A freed run merged into a free neighbour has lost its own tag: the free list still knows it.
       if (kind === PAGE_CACHED || kind === PAGE_FREE_HEAD || kind === PAGE_FREE_TAIL || this.backend.isFree(ptr)) throwDoubleFree(ptr);
     }
-    return throwBadPointer(ptr, 'no block starts there (an interior pointer, or never allocated)');
+    return throwNotARunStart(this.backend.i32, this.backend.layout, ptr);
   }
 
   /**
@@ -165,4 +168,8 @@ export class FrontGateBox implements FrontGate {
     if (this.throwOnOom) throwOutOfMemory(size, this.backend.layout.heapBytes);
     return 0;
   }
+}
+
+function throwNotAPointer(ptr: unknown): never {
+  return throwBadPointer(ptr, 'it is not a number');
 }
