@@ -1,4 +1,6 @@
-import { TOKENS, throwBadConfig } from '@hakmem/contracts';
+import {
+  HEAP_MAGIC, H_HEAP_BYTES, H_MAGIC, H_META_BYTES, TOKENS, computeLayout, throwBadConfig, throwDetached,
+} from '@hakmem/contracts';
 import type { Allocator, Environment, SharedHeapBackend, ThreadFreelist, ThreadPool } from '@hakmem/contracts';
 import { ArrayBufferHeap } from '@hakmem/heap-arraybuffer';
 import { SharedHeapBox } from '@hakmem/heap-shared';
@@ -25,7 +27,8 @@ export interface SharedAllocator extends Allocator {
   /**
    * Gives every block this thread caches back to its chunk, gives up the chunks it owns (other
    * threads adopt them) and frees its id. Blocks the thread allocated stay valid: any attached thread
-   * may free them. Do not call malloc/free on this allocator afterwards (stats/check still work).
+   * may free them. Every call on this allocator afterwards throws DETACHED (its thread id may already
+   * belong to another thread).
    */
   detach(): void;
 }
@@ -51,6 +54,7 @@ export function attach(handle: SharedHeapHandle): SharedAllocator {
   if (handle?.kind !== 'hakmem-shared-heap' || !(handle.buffer instanceof SharedArrayBuffer)) {
     throwBadConfig('handle', 'pass the handle createSharedHeap returned (as posted to this thread)');
   }
+  requireHeapHeader(handle.buffer);
   const heap = new SharedHeapBox(new ArrayBufferHeap({ bytes: handle.buffer.byteLength, attach: handle.buffer }));
   const threadId = heap.claimThreadId();
   return new ThreadAllocator(handle.variant.name, buildContainer(handle.variant, { heap, threadId }), heap, threadId);
@@ -59,7 +63,6 @@ export function attach(handle: SharedHeapHandle): SharedAllocator {
 class ThreadAllocator extends ComposedAllocator implements SharedAllocator {
   private readonly freelists: readonly ThreadFreelist[];
   private readonly pools: readonly ThreadPool[];
-  private attached = true;
 
   constructor(
     variant: string,
@@ -73,11 +76,31 @@ class ThreadAllocator extends ComposedAllocator implements SharedAllocator {
   }
 
   detach(): void {
-    if (!this.attached) return;
-    this.attached = false;
     for (const list of this.freelists) list.flushAll();
     for (const pool of this.pools) pool.releaseOwned();
     this.heap.releaseThreadId(this.threadId);
+    disableAfterDetach(this);
+  }
+}
+
+/** What a detached allocator refuses: everything a user can call. */
+const DETACHED_OPERATIONS = ['malloc', 'free', 'calloc', 'realloc', 'alignedAlloc', 'usableSize', 'stats', 'check', 'heapMap', 'detach'] as const;
+
+/**
+ * Swaps the allocator's operations for ones that throw DETACHED, once, at detach: the attached
+ * allocator's hot methods carry no "still attached?" test.
+ */
+function disableAfterDetach(allocator: SharedAllocator): void {
+  const refuse = (): never => throwDetached(allocator.threadId);
+  for (const name of DETACHED_OPERATIONS) Object.defineProperty(allocator, name, { value: refuse, configurable: true, writable: true });
+}
+
+/** A buffer createSharedHeap set up carries the heap magic and a header that matches its size. */
+function requireHeapHeader(buffer: SharedArrayBuffer): void {
+  const bytes = buffer.byteLength;
+  const header = bytes >= 4096 ? new Int32Array(buffer, 0, 16) : null;
+  if (header === null || header[H_MAGIC] !== HEAP_MAGIC || header[H_HEAP_BYTES] !== bytes || header[H_META_BYTES] !== computeLayout(bytes).metaBytes) {
+    throwBadConfig('handle.buffer', 'this SharedArrayBuffer holds no heap (no heap header, or one for another size): pass the handle createSharedHeap returned');
   }
 }
 
