@@ -40,3 +40,16 @@ describe('empty chunks go back (issue 11, finding 1)', () => {
     expect(a.check().errors).toEqual([]);
   });
 });
+
+describe('alignedAlloc after a reclaim (found by the fuzzer)', () => {
+  for (const preset of ['hakmem', 'hakmem-checked']) {
+    it(`${preset}: the retry after out of memory still honours the alignment`, () => {
+      const a = compose(preset, {}, 8 * MiB);
+      const blocks = fill(a, 184, 1 << 20);
+      for (const p of blocks.slice(1, 9)) a.free(p); // cached in the thread list, so a reclaim has something to give
+      const p = a.alignedAlloc(1024, 184);
+      expect(p % 1024, `block ${p}`).toBe(0);
+      expect(a.check().errors).toEqual([]);
+    });
+  }
+});

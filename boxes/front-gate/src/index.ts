@@ -86,7 +86,7 @@ export class FrontGateBox implements FrontGate {
     if (this.classifier.headerBytes === 0 && wanted <= SMALL_MAX) {
       const classes = this.small.classes;
       for (let cls = classes.lookup[(wanted + 15) >>> 4]; cls < classes.count; cls++) {
-        if (classes.strides[cls] % alignment === 0) return this.mallocClass(this.small, cls, size);
+        if (classes.strides[cls] % alignment === 0) return this.mallocClass(this.small, cls, size, alignment);
       }
     }
     const run = this.l25.allocAligned(size, Math.max(alignment, PAGE_BYTES));
@@ -114,17 +114,18 @@ export class FrontGateBox implements FrontGate {
     if (isNotU32(size) || size > this.maxSize) throwBadSize(size, this.maxSize);
     if (size <= MID_MAX) {
       const cls = this.mid.classes.lookup[(size + 1023) >>> 10];
-      return this.mallocClass(this.mid, cls, size);
+      return this.mallocClass(this.mid, cls, size, 0);
     }
     const run = size <= L25_MAX ? this.l25.malloc(size) : this.whale.malloc(size);
     return run === 0 ? this.retryAfterReclaim(size, 0) : run;
   }
 
-  private mallocClass(tier: SlabTier, cls: number, size: number): number {
+  /** `alignment` (0 for none) is what the retry after a reclaim must still honour. */
+  private mallocClass(tier: SlabTier, cls: number, size: number, alignment: number): number {
     let block = tier.freelist.pop(cls);
     if (block === 0) {
       block = tier.refill.refill(cls);
-      if (block === 0) return this.retryAfterReclaim(size, 0);
+      if (block === 0) return this.retryAfterReclaim(size, alignment);
     }
     this.classifier.stamp(block, cls);
     return block;
