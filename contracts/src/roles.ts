@@ -71,6 +71,8 @@ export interface ThreadFreelist extends CacheHolder {
   pop(classIndex: number): Ptr;
   push(classIndex: number, ptr: Ptr): void;
   install(classIndex: number, head: Ptr, count: number, capacity: number): void;
+  /** a new capacity for the class's list; the blocks beyond it go back to their chunks now */
+  trim(classIndex: number, capacity: number): void;
   /** gives every cached block back to its chunk (thread exit, or to measure) */
   flushAll(): void;
   cachedBytes(): number;

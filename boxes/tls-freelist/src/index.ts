@@ -57,6 +57,12 @@ export class TlsFreelist implements ThreadFreelist {
     this.capacities[classIndex] = capacity;
   }
 
+  trim(classIndex: number, capacity: number): void {
+    this.capacities[classIndex] = capacity;
+    const give = this.counts[classIndex] - capacity;
+    if (give > 0) this.giveBackTail(classIndex, capacity, give);
+  }
+
   flushAll(): void {
     for (let cls = 0; cls < this.heads.length; cls++) {
       if (this.counts[cls] > 0) this.pool.returnBlocks(this.heads[cls], this.counts[cls]);
@@ -102,13 +108,25 @@ export class TlsFreelist implements ThreadFreelist {
   private spill(classIndex: number): void {
     const keep = Math.max(1, this.capacities[classIndex] >>> 1);
     const give = this.counts[classIndex] - keep;
+    this.overflows[classIndex]++;
+    this.events.push(EVENT_OVERFLOW, this.classOffset + classIndex, give);
+    this.giveBackTail(classIndex, keep, give);
+  }
+
+  /** Keeps the first `keep` blocks (the newest) and returns the `give` after them to their chunks. */
+  private giveBackTail(classIndex: number, keep: number, give: number): void {
+    if (keep === 0) {
+      const head = this.heads[classIndex];
+      this.heads[classIndex] = 0;
+      this.counts[classIndex] = 0;
+      this.pool.returnBlocks(head, give);
+      return;
+    }
     let last = this.heads[classIndex];
     for (let i = 1; i < keep; i++) last = this.mem[last >>> 2];
     const head = this.mem[last >>> 2];
     this.mem[last >>> 2] = 0;
     this.counts[classIndex] = keep;
-    this.overflows[classIndex]++;
-    this.events.push(EVENT_OVERFLOW, this.classOffset + classIndex, give);
     this.pool.returnBlocks(head, give);
   }
 }
