@@ -10,7 +10,7 @@ export { PRESETS, PRESET_NAMES } from './presets.ts';
 export { BOX_CHOICES, resolveVariant } from './variant.ts';
 export type { BoxChoices, ResolvedVariant, VariantConfig } from './variant.ts';
 export { ComposedAllocator } from './allocator.ts';
-export { attach, createSharedHeap } from './shared.ts';
+export { attach, createSharedHeap, reclaimThread } from './shared.ts';
 export type { SharedAllocator, SharedHeapHandle, SharedHeapOptions } from './shared.ts';
 
 export interface CreateOptions {

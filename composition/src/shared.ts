@@ -1,5 +1,6 @@
 import {
-  HEAP_MAGIC, H_HEAP_BYTES, H_MAGIC, H_META_BYTES, TOKENS, computeLayout, throwBadConfig, throwDetached,
+  HEAP_MAGIC, H_HEAP_BYTES, H_MAGIC, H_META_BYTES, H_THREAD_SLOTS, MAX_THREADS, TOKENS, computeLayout, throwBadConfig,
+  throwDetached,
 } from '@hakmem/contracts';
 import type { Allocator, Environment, SharedHeapBackend, ThreadFreelist, ThreadPool } from '@hakmem/contracts';
 import { ArrayBufferHeap } from '@hakmem/heap-arraybuffer';
@@ -51,13 +52,33 @@ export function createSharedHeap(variant: string | VariantConfig = 'hakmem-mt', 
 
 /** This thread's allocator over the shared heap: claims a thread id and builds this thread's boxes. */
 export function attach(handle: SharedHeapHandle): SharedAllocator {
-  if (handle?.kind !== 'hakmem-shared-heap' || !(handle.buffer instanceof SharedArrayBuffer)) {
-    throwBadConfig('handle', 'pass the handle createSharedHeap returned (as posted to this thread)');
-  }
-  requireHeapHeader(handle.buffer);
+  requireHandle(handle);
   const heap = new SharedHeapBox(new ArrayBufferHeap({ bytes: handle.buffer.byteLength, attach: handle.buffer }));
   const threadId = heap.claimThreadId();
   return new ThreadAllocator(handle.variant.name, buildContainer(handle.variant, { heap, threadId }), heap, threadId);
+}
+
+/**
+ * For the owner of a heap: a thread that ended without detach() (a worker that exited or crashed) is
+ * given up as detach would have: the chunks it owned are drained and given up (other threads adopt
+ * them, empty ones are freed) and its id is free again. Call it once the thread is gone, for example
+ * from the Worker's 'exit' event, with the id the thread reported (SharedAllocator.threadId).
+ * Blocks the thread held stay valid and any attached thread may free them; blocks it had cached in its
+ * own thread lists (at most the lists' capacities) are lost with its memory and stay counted as used.
+ */
+export function reclaimThread(handle: SharedHeapHandle, threadId: number): void {
+  requireHandle(handle);
+  if (!Number.isInteger(threadId) || threadId < 1 || threadId > MAX_THREADS) {
+    throwBadConfig('threadId', `${String(threadId)} is not a thread id (1..${MAX_THREADS})`);
+  }
+  const heap = new SharedHeapBox(new ArrayBufferHeap({ bytes: handle.buffer.byteLength, attach: handle.buffer }));
+  if (Atomics.load(heap.i32, H_THREAD_SLOTS + threadId - 1) !== 1) {
+    throwBadConfig('threadId', `thread ${threadId} is not attached to this heap (already detached or reclaimed?)`);
+  }
+  // The dead thread's own boxes, rebuilt over the heap under its id, act as its owner one last time.
+  const container = buildContainer(handle.variant, { heap, threadId });
+  for (const pool of [container.get<ThreadPool>(TOKENS.smallPool), container.get<ThreadPool>(TOKENS.midPool)]) pool.releaseAbandoned();
+  heap.releaseThreadId(threadId);
 }
 
 class ThreadAllocator extends ComposedAllocator implements SharedAllocator {
@@ -93,6 +114,13 @@ const DETACHED_OPERATIONS = ['malloc', 'free', 'calloc', 'realloc', 'alignedAllo
 function disableAfterDetach(allocator: SharedAllocator): void {
   const refuse = (): never => throwDetached(allocator.threadId);
   for (const name of DETACHED_OPERATIONS) Object.defineProperty(allocator, name, { value: refuse, configurable: true, writable: true });
+}
+
+function requireHandle(handle: SharedHeapHandle): void {
+  if (handle?.kind !== 'hakmem-shared-heap' || !(handle.buffer instanceof SharedArrayBuffer)) {
+    throwBadConfig('handle', 'pass the handle createSharedHeap returned (as posted to this thread)');
+  }
+  requireHeapHeader(handle.buffer);
 }
 
 /** A buffer createSharedHeap set up carries the heap magic and a header that matches its size. */

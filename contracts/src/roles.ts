@@ -153,4 +153,9 @@ export interface ThreadPool extends SharedPool {
   readonly threadId: number;
   /** thread exit: drains and gives up every chunk this thread owns (empty ones are freed) */
   releaseOwned(): void;
+  /**
+   * The same for a thread that died without detach, whose per-thread state is gone: finds the chunks
+   * its id owns by a walk of the slab table, then drains and gives them up. Call with the dead id.
+   */
+  releaseAbandoned(): void;
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { attach, createSharedHeap } from '../../composition/src/index.ts';
+import {
+  MAX_THREADS, SLAB_OWNER, SLAB_STATE, SLAB_WORDS, attach, computeLayout, createSharedHeap, reclaimThread,
+} from '../../composition/src/index.ts';
 import type { SharedAllocator, SharedHeapHandle } from '../../composition/src/index.ts';
 import { codeOf } from '../alloc/helpers.ts';
+import { spawnTsWorker } from '../../tools/workloads/threads/spawn.ts';
 
 const MiB = 1024 * 1024;
 
@@ -56,5 +59,77 @@ describe('attach checks that the buffer holds a heap (finding 5)', () => {
     const a = attach(heap); // the real one still attaches
     expect(a.malloc(16)).not.toBe(0);
     a.detach();
+  });
+});
+
+/** What a thread that dies without detach leaves: its id claimed, its chunks owned, its blocks live. */
+function abandon(heap: SharedHeapHandle): { threadId: number; blocks: number[] } {
+  const dying = attach(heap);
+  const blocks: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const p = dying.malloc(i % 8 === 0 ? 12_000 : 24 + (i % 500));
+    if (i % 4 === 0) dying.free(p);
+    else blocks.push(p);
+  }
+  return { threadId: dying.threadId, blocks };
+}
+
+describe('a thread that exits without detach is reclaimed by the owner of the heap (finding 6)', () => {
+  it('without reclaim, 64 abandoned threads use up every id; with it, ids and chunks come back', () => {
+    const heap = newHeap();
+    const abandoned = Array.from({ length: MAX_THREADS }, () => abandon(heap));
+    expect(codeOf(() => attach(heap))).toBe('BAD_CONFIG');
+    const survivor = (() => {
+      reclaimThread(heap, abandoned[0].threadId);
+      return attach(heap);
+    })();
+    expect(survivor.threadId).toBe(abandoned[0].threadId);
+    for (const dead of abandoned.slice(1)) reclaimThread(heap, dead.threadId);
+    for (const dead of abandoned) for (const p of dead.blocks) survivor.free(p);
+    expect(survivor.check().errors).toEqual([]);
+    // The reclaimed chunks were given up as at detach: no chunk is owned by a dead id any more.
+    const layout = computeLayout(heap.buffer.byteLength);
+    const dead = new Set(abandoned.slice(1).map((t) => t.threadId));
+    const stillOwned = [];
+    for (let slab = 0; slab < layout.slabCount; slab++) {
+      const owner = survivor.i32[layout.slabTableWord + slab * SLAB_WORDS + SLAB_OWNER];
+      if (dead.has(owner) && survivor.i32[layout.slabTableWord + slab * SLAB_WORDS + SLAB_STATE] !== 0) stillOwned.push(slab);
+    }
+    expect(stillOwned).toEqual([]);
+    survivor.detach();
+    const others = Array.from({ length: MAX_THREADS }, () => attach(heap));
+    expect(new Set(others.map((t) => t.threadId)).size).toBe(MAX_THREADS);
+    for (const t of others) t.detach();
+  });
+
+  it('reclaim refuses an id that is not attached, and a handle that is not a heap', () => {
+    const heap = newHeap();
+    expect(codeOf(() => reclaimThread(heap, 5))).toBe('BAD_CONFIG');
+    expect(codeOf(() => reclaimThread(heap, 0))).toBe('BAD_CONFIG');
+    expect(codeOf(() => reclaimThread(heap, MAX_THREADS + 1))).toBe('BAD_CONFIG');
+    expect(codeOf(() => reclaimThread({ ...heap, buffer: new SharedArrayBuffer(heap.buffer.byteLength) }, 1))).toBe('BAD_CONFIG');
+  });
+
+  it('a worker that exits without detach, reclaimed from its exit event: another thread frees its blocks', async () => {
+    const heap = newHeap();
+    const worker = spawnTsWorker(new URL('./dead-worker.ts', import.meta.url), { heap });
+    const posted = await new Promise<{ threadId: number; blocks: number[] }>((resolve, reject) => {
+      let message: { threadId: number; blocks: number[] } | undefined;
+      worker.once('message', (m) => { message = m; });
+      worker.once('error', reject);
+      worker.once('exit', () => {
+        if (!message) return reject(new Error('the worker posted nothing'));
+        reclaimThread(heap, message.threadId);
+        resolve(message);
+      });
+    });
+    const main = attach(heap);
+    expect(main.threadId).toBe(posted.threadId);
+    for (const p of posted.blocks) {
+      expect(main.u8[p]).toBe(0x6b);
+      main.free(p);
+    }
+    expect(main.check().errors).toEqual([]);
+    main.detach();
   });
 });
