@@ -1,4 +1,4 @@
-import { TOKENS, throwBadSize } from '@hakmem/contracts';
+import { TOKENS, isNotU32, throwBadSize } from '@hakmem/contracts';
 import type {
   Allocator, AllocatorStats, CheckReport, ElementArrays, ElementType, FrontGate, HeapBackend, HeapMap, HeapTypedArray,
   HeapViewHolder, Ptr,
@@ -95,8 +95,8 @@ export class ComposedAllocator implements Allocator {
   }
 
   calloc(count: number, size: number): Ptr {
-    if ((count >>> 0) !== count) throwBadSize(count, this.maxSize);
-    if ((size >>> 0) !== size) throwBadSize(size, this.maxSize);
+    if (isNotU32(count)) throwBadSize(count, this.maxSize);
+    if (isNotU32(size)) throwBadSize(size, this.maxSize);
     const bytes = count * size;
     if (bytes > this.maxSize) throwBadSize(bytes, this.maxSize);
     const ptr = this.malloc(bytes);
@@ -108,7 +108,7 @@ export class ComposedAllocator implements Allocator {
   /** realloc(0, n) is malloc(n); realloc(p, 0) frees p and returns 0; on failure p stays valid and 0 is returned. */
   realloc(ptr: Ptr, size: number): Ptr {
     if (ptr === 0) return this.malloc(size);
-    if ((size >>> 0) !== size || size > this.maxSize) throwBadSize(size, this.maxSize);
+    if (isNotU32(size) || size > this.maxSize) throwBadSize(size, this.maxSize);
     // Throws for a block that is not live before anything is allocated.
     const usable = this.gate.usableSize(ptr);
     if (size === 0) {

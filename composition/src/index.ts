@@ -8,5 +8,5 @@ export { ComposedAllocator } from './allocator.ts';
 export { createAllocator } from './create.ts';
 export type { CreateOptions } from './create.ts';
 export { ELEMENT_TYPES } from './typed-arrays.ts';
-export { attach, createSharedHeap } from './shared.ts';
+export { attach, createSharedHeap, reclaimThread } from './shared.ts';
 export type { SharedAllocator, SharedHeapHandle, SharedHeapOptions } from './shared.ts';

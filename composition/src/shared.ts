@@ -1,4 +1,7 @@
-import { TOKENS, throwBadConfig } from '@hakmem/contracts';
+import {
+  HEAP_MAGIC, H_HEAP_BYTES, H_MAGIC, H_META_BYTES, H_THREAD_SLOTS, MAX_THREADS, TOKENS, computeLayout, throwBadConfig,
+  throwDetached,
+} from '@hakmem/contracts';
 import type { Allocator, Environment, SharedHeapBackend, ThreadFreelist, ThreadPool } from '@hakmem/contracts';
 import { ArrayBufferHeap } from '@hakmem/heap-arraybuffer';
 import { SharedHeapBox } from '@hakmem/heap-shared';
@@ -25,7 +28,8 @@ export interface SharedAllocator extends Allocator {
   /**
    * Gives every block this thread caches back to its chunk, gives up the chunks it owns (other
    * threads adopt them) and frees its id. Blocks the thread allocated stay valid: any attached thread
-   * may free them. Do not call malloc/free on this allocator afterwards (stats/check still work).
+   * may free them. Every call on this allocator afterwards throws DETACHED (its thread id may already
+   * belong to another thread).
    */
   detach(): void;
 }
@@ -48,18 +52,38 @@ export function createSharedHeap(variant: string | VariantConfig = 'hakmem-mt', 
 
 /** This thread's allocator over the shared heap: claims a thread id and builds this thread's boxes. */
 export function attach(handle: SharedHeapHandle): SharedAllocator {
-  if (handle?.kind !== 'hakmem-shared-heap' || !(handle.buffer instanceof SharedArrayBuffer)) {
-    throwBadConfig('handle', 'pass the handle createSharedHeap returned (as posted to this thread)');
-  }
+  requireHandle(handle);
   const heap = new SharedHeapBox(new ArrayBufferHeap({ bytes: handle.buffer.byteLength, attach: handle.buffer }));
   const threadId = heap.claimThreadId();
   return new ThreadAllocator(handle.variant.name, buildContainer(handle.variant, { heap, threadId }), heap, threadId);
 }
 
+/**
+ * For the owner of a heap: a thread that ended without detach() (a worker that exited or crashed) is
+ * given up as detach would have: the chunks it owned are drained and given up (other threads adopt
+ * them, empty ones are freed) and its id is free again. Call it once the thread is gone, for example
+ * from the Worker's 'exit' event, with the id the thread reported (SharedAllocator.threadId).
+ * Blocks the thread held stay valid and any attached thread may free them; blocks it had cached in its
+ * own thread lists (at most the lists' capacities) are lost with its memory and stay counted as used.
+ */
+export function reclaimThread(handle: SharedHeapHandle, threadId: number): void {
+  requireHandle(handle);
+  if (!Number.isInteger(threadId) || threadId < 1 || threadId > MAX_THREADS) {
+    throwBadConfig('threadId', `${String(threadId)} is not a thread id (1..${MAX_THREADS})`);
+  }
+  const heap = new SharedHeapBox(new ArrayBufferHeap({ bytes: handle.buffer.byteLength, attach: handle.buffer }));
+  if (Atomics.load(heap.i32, H_THREAD_SLOTS + threadId - 1) !== 1) {
+    throwBadConfig('threadId', `thread ${threadId} is not attached to this heap (already detached or reclaimed?)`);
+  }
+  // The dead thread's own boxes, rebuilt over the heap under its id, act as its owner one last time.
+  const container = buildContainer(handle.variant, { heap, threadId });
+  for (const pool of [container.get<ThreadPool>(TOKENS.smallPool), container.get<ThreadPool>(TOKENS.midPool)]) pool.releaseAbandoned();
+  heap.releaseThreadId(threadId);
+}
+
 class ThreadAllocator extends ComposedAllocator implements SharedAllocator {
   private readonly freelists: readonly ThreadFreelist[];
   private readonly pools: readonly ThreadPool[];
-  private attached = true;
 
   constructor(
     variant: string,
@@ -73,11 +97,38 @@ class ThreadAllocator extends ComposedAllocator implements SharedAllocator {
   }
 
   detach(): void {
-    if (!this.attached) return;
-    this.attached = false;
     for (const list of this.freelists) list.flushAll();
     for (const pool of this.pools) pool.releaseOwned();
     this.heap.releaseThreadId(this.threadId);
+    disableAfterDetach(this);
+  }
+}
+
+/** What a detached allocator refuses: everything a user can call. */
+const DETACHED_OPERATIONS = ['malloc', 'free', 'calloc', 'realloc', 'alignedAlloc', 'usableSize', 'stats', 'check', 'heapMap', 'detach'] as const;
+
+/**
+ * Swaps the allocator's operations for ones that throw DETACHED, once, at detach: the attached
+ * allocator's hot methods carry no "still attached?" test.
+ */
+function disableAfterDetach(allocator: SharedAllocator): void {
+  const refuse = (): never => throwDetached(allocator.threadId);
+  for (const name of DETACHED_OPERATIONS) Object.defineProperty(allocator, name, { value: refuse, configurable: true, writable: true });
+}
+
+function requireHandle(handle: SharedHeapHandle): void {
+  if (handle?.kind !== 'hakmem-shared-heap' || !(handle.buffer instanceof SharedArrayBuffer)) {
+    throwBadConfig('handle', 'pass the handle createSharedHeap returned (as posted to this thread)');
+  }
+  requireHeapHeader(handle.buffer);
+}
+
+/** A buffer createSharedHeap set up carries the heap magic and a header that matches its size. */
+function requireHeapHeader(buffer: SharedArrayBuffer): void {
+  const bytes = buffer.byteLength;
+  const header = bytes >= 4096 ? new Int32Array(buffer, 0, 16) : null;
+  if (header === null || header[H_MAGIC] !== HEAP_MAGIC || header[H_HEAP_BYTES] !== bytes || header[H_META_BYTES] !== computeLayout(bytes).metaBytes) {
+    throwBadConfig('handle.buffer', 'this SharedArrayBuffer holds no heap (no heap header, or one for another size): pass the handle createSharedHeap returned');
   }
 }
 

@@ -7,6 +7,7 @@ export type HakmemErrorCode =
   | 'DOUBLE_FREE'
   | 'OUT_OF_MEMORY'
   | 'BAD_CONFIG'
+  | 'DETACHED'
   | 'HEAP_CORRUPT';
 
 export class HakmemError extends Error {
@@ -59,6 +60,10 @@ export function throwOutOfMemory(size: number, heapBytes: number): never {
 
 export function throwBadConfig(path: string, why: string): never {
   throw new HakmemError('BAD_CONFIG', `config ${path}: ${why}`);
+}
+
+export function throwDetached(threadId: number): never {
+  throw new HakmemError('DETACHED', `this allocator (thread ${threadId}) was detached from its shared heap: attach again to allocate`);
 }
 
 function describe(value: unknown): string {

@@ -32,6 +32,8 @@ export interface PolicyReader {
   refillCount(classIndex: number): number;
   /** most blocks the thread list of this class holds before it returns a batch */
   listCapacity(classIndex: number): number;
+  /** how many policies have been published: a change means the live lists must be brought in line */
+  version(): number;
 }
 
 /** What a learner may change. Publishing never touches live lists: it only changes future refills. */

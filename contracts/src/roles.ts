@@ -103,6 +103,8 @@ export interface ThreadFreelist extends CacheHolder {
   length(classIndex: number): number;
   /** mallocs served from the class's list so far, derived from what went in and out of it */
   hits(classIndex: number): number;
+  /** a new capacity for the class's list; the blocks beyond it go back to their chunks now */
+  trim(classIndex: number, capacity: number): void;
   /** gives every cached block back to its chunk (thread exit, or to measure) */
   flushAll(): void;
   cachedBytes(): number;
@@ -197,4 +199,9 @@ export interface ThreadPool extends SharedPool {
   readonly threadId: number;
   /** thread exit: drains and gives up every chunk this thread owns (empty ones are freed) */
   releaseOwned(): void;
+  /**
+   * The same for a thread that died without detach, whose per-thread state is gone: finds the chunks
+   * its id owns by a walk of the slab table, then drains and gives them up. Call with the dead id.
+   */
+  releaseAbandoned(): void;
 }

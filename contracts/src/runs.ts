@@ -1,4 +1,5 @@
-import { PAGE_RUN_PLAIN } from './layout.ts';
+import { throwBadPointer, throwInteriorPointer } from './errors.ts';
+import { PAGE_NONE, PAGE_RUN_L25, PAGE_RUN_PLAIN, PAGE_RUN_WHALE } from './layout.ts';
 import type { HeapLayout } from './layout.ts';
 import type { HeapBackend, SpanProvider } from './roles.ts';
 import { PAGE_BYTES, PAGE_SHIFT, alignUp } from './types.ts';
@@ -38,4 +39,32 @@ export function resizeRunInPlace(
   markRun(backend.i32, layout, ptr, wanted, PAGE_RUN_PLAIN); // extending may have grown the memory: a new view
 
   return wanted - bytes;
+}
+
+/**
+ * The error path of a free/realloc of a pointer in page-run territory where no live run starts:
+ * INTERIOR_POINTER when it lies inside a live run, else BAD_POINTER. Walks the page table back to
+ * the nearest tagged page, so it is for error paths only.
+ */
+export function throwNotARunStart(i32: Int32Array, layout: HeapLayout, ptr: number): never {
+  const start = liveRunAround(i32, layout, ptr);
+  if (start >= 0) throwInteriorPointer(ptr, start);
+  return throwBadPointer(ptr, 'no block starts there (never allocated, or already freed)');
+}
+
+/** Start of the live run whose pages hold `ptr`, or -1. Interior pages of runs and free spans carry no tag. */
+function liveRunAround(i32: Int32Array, layout: HeapLayout, ptr: number): number {
+  const page = ptr >>> PAGE_SHIFT;
+  for (let p = page; p >= layout.metaBytes >>> PAGE_SHIFT; p--) {
+    const kind = i32[layout.pageKindWord + p];
+    if (kind === PAGE_NONE) continue;
+    const isLiveRun = kind === PAGE_RUN_L25 || kind === PAGE_RUN_PLAIN || kind === PAGE_RUN_WHALE;
+    return isLiveRun && p + i32[layout.pageLengthWord + p] > page && p << PAGE_SHIFT !== ptr ? p << PAGE_SHIFT : -1;
+  }
+  return -1;
+}
+
+/** true for anything that is not a whole number from 0 to 2^32 - 1 (non-numbers included, without throwing) */
+export function isNotU32(value: unknown): boolean {
+  return typeof value !== 'number' || value >>> 0 !== value;
 }

@@ -53,12 +53,12 @@ describe('shared-pool', () => {
   it('returned blocks go on their chunk freelist; a retired chunk with free blocks is reused first', () => {
     const { heap, smallPool } = rig();
     const chunk = smallPool.acquireChunk(0);
-    const blocks = carve(heap, chunk, 10);
+    const blocks = carve(heap, chunk, slabWord(heap, chunk, SLAB_CAPACITY));
     smallPool.retireChunk(chunk);
     expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_FULL);
     giveBack(heap, smallPool, blocks.slice(2, 5));
     expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_PARTIAL);
-    expect(slabWord(heap, chunk, SLAB_USED)).toBe(7);
+    expect(slabWord(heap, chunk, SLAB_USED)).toBe(blocks.length - 3);
     expect(slabWord(heap, chunk, SLAB_FREE_COUNT)).toBe(3);
     expect(blocks.slice(2, 5)).toContain(slabWord(heap, chunk, SLAB_FREELIST));
     expect(heapErrors((e) => smallPool.check(e))).toEqual([]);
@@ -129,10 +129,32 @@ describe('shared-pool', () => {
     expect(midPool.chunkCount()).toBe(3);
   });
 
+  it('a chunk retired with blocks left to carve goes on the partial list, and back once its blocks return', () => {
+    const { heap, smallPool } = rig();
+    const chunk = smallPool.acquireChunk(0);
+    const blocks = carve(heap, chunk, 1);
+    smallPool.retireChunk(chunk);
+    expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_PARTIAL);
+    expect(heapErrors((e) => smallPool.check(e))).toEqual([]);
+    giveBack(heap, smallPool, blocks);
+    expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_FREE);
+    expect(smallPool.chunkCount()).toBe(0);
+  });
+
+  it('a full chunk whose every block comes back in one batch is released', () => {
+    const { heap, smallPool } = rig();
+    const chunk = smallPool.acquireChunk(0);
+    const blocks = carve(heap, chunk, slabWord(heap, chunk, SLAB_CAPACITY));
+    smallPool.retireChunk(chunk);
+    giveBack(heap, smallPool, blocks);
+    expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_FREE);
+    expect(smallPool.chunkCount()).toBe(0);
+  });
+
   it('check() reports a partial chunk with no free block', () => {
     const { heap, smallPool } = rig();
     const chunk = smallPool.acquireChunk(0);
-    const blocks = carve(heap, chunk, 2);
+    const blocks = carve(heap, chunk, slabWord(heap, chunk, SLAB_CAPACITY));
     smallPool.retireChunk(chunk);
     giveBack(heap, smallPool, blocks.slice(0, 1));
     heap.i32[heap.layout.slabTableWord + chunk * SLAB_WORDS + SLAB_FREE_COUNT] = 0;

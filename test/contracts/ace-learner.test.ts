@@ -56,6 +56,29 @@ describe('ace learner', () => {
     expect(table.refillCount(5)).toBe(16);
   });
 
+  it('a class that stops does not grow on its decaying rates, and relaxes to the configured policy after 8 quiet ticks', () => {
+    const { ring, table, learner } = setUp(64 << 20);
+    for (let tick = 0; tick < 20; tick++) {
+      for (let i = 0; i < 200; i++) {
+        ring.push(EVENT_MISS, 2, 1);
+        ring.push(EVENT_OVERFLOW, 2, 1);
+      }
+      learner.tick();
+    }
+    const grown = { refill: table.refillCount(2), capacity: table.listCapacity(2) };
+    expect(grown.capacity).toBeGreaterThan(64);
+    const seen: number[] = [];
+    for (let tick = 0; tick < 40; tick++) {
+      ring.push(EVENT_MISS, 6, 1); // another class keeps the learner ticking
+      learner.tick();
+      seen.push(table.listCapacity(2));
+      if (tick < 7) expect(table.refillCount(2)).toBe(grown.refill);
+    }
+    expect(seen.every((capacity) => capacity <= grown.capacity)).toBe(true);
+    expect(table.listCapacity(2)).toBe(64);
+    expect(table.refillCount(2)).toBe(16);
+  });
+
   it('publishes nothing when no events arrive', () => {
     const { table, learner } = setUp();
     for (let tick = 0; tick < 20; tick++) learner.tick();

@@ -34,6 +34,7 @@ function replayJson(outcome: ExperimentOutcome, cell: Cell) {
     frees: trace.counts.frees,
     reallocs: trace.counts.reallocs,
     unknownFrees: trace.counts.unknownFrees,
+    droppedLines: trace.counts.truncatedLines,
     peakLiveBytes: trace.counts.peakLiveBytes,
     footprintBytes: result.footprintBytes,
     seconds: result.medianSeconds,

@@ -17,7 +17,7 @@ export interface PreparedReplay extends ReplaySpec {
 
 export async function prepareReplay(spec: ReplaySpec): Promise<PreparedReplay> {
   const { parseMtrace, writeTraceBinaryCached } = await import('../trace/index.ts');
-  const trace = parseMtrace(readFileSync(spec.file));
+  const trace = parseMtrace(readFileSync(spec.file), { source: spec.file });
   const { allocs, frees, reallocs, unknownFrees, truncatedLines, peakLiveBytes, peakLiveBlocks, liveAtEndBlocks, liveAtEndBytes } = trace;
   const counts = { allocs, frees, reallocs, unknownFrees, truncatedLines, peakLiveBytes, peakLiveBlocks, liveAtEndBlocks, liveAtEndBytes };
   return { ...spec, binaryFile: writeTraceBinaryCached(spec.file), events: trace.eventCount, counts };

@@ -72,7 +72,7 @@ export function writeTraceBinaryCached(file: string, cacheDir: string = DEFAULT_
   mkdirSync(cacheDir, { recursive: true });
   // write then rename, so a concurrent run never reads a half-written binary
   const partial = `${binaryPath}.${process.pid}.partial`;
-  writeFileSync(partial, encodeTraceBinary(parseMtrace(data)));
+  writeFileSync(partial, encodeTraceBinary(parseMtrace(data, { source: file })));
   renameSync(partial, binaryPath);
   return binaryPath;
 }

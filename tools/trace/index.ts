@@ -1,6 +1,7 @@
-export { parseMtrace } from './parse.ts';
+export { DEFAULT_MAX_TEXT_BYTES, parseMtrace } from './parse.ts';
+export type { ParseOptions } from './parse.ts';
 export type { ParsedTrace, TraceEvents } from './parsed-trace.ts';
-export { TraceParseError } from './trace-parse-error.ts';
+export { TraceInputError, TraceParseError } from './trace-parse-error.ts';
 export { replayTrace, ReplayOutOfMemoryError } from './replay.ts';
 export type { ReplayOptions, ReplayResult } from './replay.ts';
 export {

@@ -2,6 +2,7 @@ import { constants, gunzipSync } from 'node:zlib';
 import { MtraceLineScanner, SIZE_DIGITS } from './mtrace-line-scanner.ts';
 import type { ParsedTrace } from './parsed-trace.ts';
 import { TraceBuilder } from './trace-builder.ts';
+import { TraceInputError, TraceParseError } from './trace-parse-error.ts';
 
 const START_LINE = new TextEncoder().encode('= Start');
 const END_LINE = new TextEncoder().encode('= End');
@@ -20,9 +21,34 @@ function isGzip(data: Uint8Array): boolean {
   return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
 }
 
-/** Sync flush keeps what a cut .gz file holds instead of throwing; the cut last line is then dropped. */
-function mtraceText(data: Uint8Array): Uint8Array {
-  return isGzip(data) ? gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH }) : data;
+export interface ParseOptions {
+  /** the file the data came from, named in every error */
+  readonly source?: string;
+  /** most bytes of text a gzipped trace may inflate to (default 512 MiB); inflating stops there */
+  readonly maxTextBytes?: number;
+}
+
+/** Real traces inflate to tens of MiB (the largest here: 61 MB); this bounds what a crafted gzip can make us hold. */
+export const DEFAULT_MAX_TEXT_BYTES = 512 * 1024 * 1024;
+/** real lines are 40-110 bytes: a "line" this long with no newline is not a cut trace line */
+const LONGEST_CUT_LINE = 4096;
+
+/**
+ * Sync flush keeps what a cut .gz file holds instead of throwing; the cut last line is then dropped.
+ * zlib stops once the output passes the limit, so a gzip bomb costs at most the limit.
+ */
+function mtraceText(data: Uint8Array, options: ParseOptions): Uint8Array {
+  if (!isGzip(data)) return data;
+  const limit = options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
+  try {
+    return gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: limit });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new TraceInputError(options.source, `inflates to more than ${limit / 1048576} MiB, more than any trace this tool replays: not read further`);
+    }
+    throw new TraceInputError(options.source, `the gzip data is corrupt (zlib: ${(error as Error).message})`);
+  }
 }
 
 function readSize(scanner: MtraceLineScanner): number {
@@ -37,10 +63,20 @@ function checkEventSize(scanner: MtraceLineScanner, size: number): number {
 
 /**
  * Parses glibc mtrace(3) text, plain or gzipped (told apart by content), into replay events.
- * Throws TraceParseError on a malformed line; see tools/trace/README.md for what is skipped and counted.
+ * Throws TraceParseError on a malformed line and TraceInputError for input that is not a trace as a
+ * whole (corrupt gzip, over the size limit, no complete line); both name `options.source`.
+ * See tools/trace/README.md for what is skipped and counted.
  */
-export function parseMtrace(data: Uint8Array): ParsedTrace {
-  const text = mtraceText(data);
+export function parseMtrace(data: Uint8Array, options: ParseOptions = {}): ParsedTrace {
+  try {
+    return parseText(mtraceText(data, options), options);
+  } catch (error) {
+    if (error instanceof TraceParseError && options.source) throw error.from(options.source);
+    throw error;
+  }
+}
+
+function parseText(text: Uint8Array, options: ParseOptions): ParsedTrace {
   const scanner = new MtraceLineScanner(text);
   const builder = new TraceBuilder(Math.ceil(text.length / BYTES_PER_LINE_GUESS));
   let truncatedLines = 0;
@@ -49,6 +85,10 @@ export function parseMtrace(data: Uint8Array): ParsedTrace {
 
   while (scanner.nextLine()) {
     if (scanner.unterminated && !scanner.lineEquals(END_LINE)) {
+      // Only the end of a real trace may be cut: a lone or very long unterminated "line" is something else.
+      if (scanner.lineNumber === 1 || scanner.lineEnd - scanner.lineStart > LONGEST_CUT_LINE) {
+        throw new TraceInputError(options.source, `not an mtrace file: ${scanner.lineEnd - scanner.lineStart} bytes with no line end`);
+      }
       truncatedLines++;
       break;
     }

@@ -1,12 +1,25 @@
-/** A line of an mtrace file that is not in the format; the message names the line and shows it. */
+/** A line of an mtrace file that is not in the format; the message names the file and line and shows it. */
 export class TraceParseError extends Error {
-  readonly lineNumber: number;
-  readonly line: string;
-
-  constructor(lineNumber: number, line: string, reason: string) {
-    super(`mtrace line ${lineNumber}: ${reason}: ${JSON.stringify(line)}`);
+  constructor(
+    readonly lineNumber: number,
+    readonly line: string,
+    readonly reason: string,
+    source?: string,
+  ) {
+    super(`${source ? `${source}: ` : ''}mtrace line ${lineNumber}: ${reason}: ${JSON.stringify(line)}`);
     this.name = 'TraceParseError';
-    this.lineNumber = lineNumber;
-    this.line = line;
+  }
+
+  /** the same error, its message led by the file it came from */
+  from(source: string): TraceParseError {
+    return new TraceParseError(this.lineNumber, this.line, this.reason, source);
+  }
+}
+
+/** Input that is not a trace as a whole: corrupt gzip, too large once inflated, no trace line at all. */
+export class TraceInputError extends Error {
+  constructor(source: string | undefined, reason: string) {
+    super(`${source ? `${source}: ` : ''}${reason}`);
+    this.name = 'TraceInputError';
   }
 }

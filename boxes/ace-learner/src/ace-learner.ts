@@ -6,7 +6,7 @@ import {
   CAPACITY_STEP,
   DEFAULT_BUDGET_BYTES,
   DRAIN_EVENTS,
-  IDLE_ACTIVITY,
+  IDLE_TICKS,
   MAX_CAPACITY,
   MAX_REFILL,
   MIN_CAPACITY,
@@ -78,11 +78,14 @@ export class AceLearner implements Learner {
     let changed = this.fitIntoBudget();
     for (let i = 0; i < this.refills.length; i++) {
       // A miss asks for more blocks per refill; an overflow means frees outpace mallocs here, so a longer
-      // list absorbs the swing instead of handing batches back and carving them again; an idle class
-      // gives back what it grew beyond the configured policy.
-      if (this.rates.misses[i] >= MISS_TRIGGER) changed = this.growRefill(i) || changed;
-      else if (this.rates.overflows[i] >= OVERFLOW_TRIGGER) changed = this.growCapacity(i) || changed;
-      else if (this.rates.activity(i) < IDLE_ACTIVITY) changed = this.relax(i) || changed;
+      // list absorbs the swing instead of handing batches back and carving them again. Only a class
+      // with events this tick grows: a busy class's decayed rates stay high for many ticks after it
+      // stops, and growing it then would hold memory for a phase that is over. An idle class gives
+      // back what it grew beyond the configured policy.
+      const quiet = this.rates.quietTicks[i];
+      if (quiet === 0 && this.rates.misses[i] >= MISS_TRIGGER) changed = this.growRefill(i) || changed;
+      else if (quiet === 0 && this.rates.overflows[i] >= OVERFLOW_TRIGGER) changed = this.growCapacity(i) || changed;
+      else if (quiet >= IDLE_TICKS) changed = this.relax(i) || changed;
     }
     if (changed) this.policy.publish(this.refills, this.capacities);
   }
@@ -119,9 +122,11 @@ export class AceLearner implements Learner {
   /** Multiplicative decrease of an idle class back toward the configured policy, never below it. */
   private relax(classIndex: number): boolean {
     const floorCapacity = this.floorCapacities![classIndex];
-    if (this.capacities[classIndex] <= floorCapacity) return false;
+    const floorRefill = this.floorRefills![classIndex];
+    if (this.capacities[classIndex] <= floorCapacity && this.refills[classIndex] <= floorRefill) return false;
     const capacity = Math.max(floorCapacity, (this.capacities[classIndex] * SHRINK_NUMERATOR) >> SHRINK_SHIFT);
-    const refill = Math.max(this.floorRefills![classIndex], Math.min(this.refills[classIndex], Math.floor(capacity / CAPACITY_PER_REFILL)));
+    const shrunkRefill = (this.refills[classIndex] * SHRINK_NUMERATOR) >> SHRINK_SHIFT;
+    const refill = Math.max(floorRefill, Math.min(shrunkRefill, Math.floor(capacity / CAPACITY_PER_REFILL)));
     return this.set(classIndex, refill, capacity);
   }
 

@@ -6,6 +6,8 @@ export class ClassRates {
   readonly misses: Float64Array;
   readonly refills: Float64Array;
   readonly overflows: Float64Array;
+  /** ticks in a row that brought the class no event (0: it had events this tick) */
+  readonly quietTicks: Int32Array;
   private readonly newMisses: Int32Array;
   private readonly newRefills: Int32Array;
   private readonly newOverflows: Int32Array;
@@ -14,6 +16,7 @@ export class ClassRates {
     this.misses = new Float64Array(classCount);
     this.refills = new Float64Array(classCount);
     this.overflows = new Float64Array(classCount);
+    this.quietTicks = new Int32Array(classCount);
     this.newMisses = new Int32Array(classCount);
     this.newRefills = new Int32Array(classCount);
     this.newOverflows = new Int32Array(classCount);
@@ -34,6 +37,8 @@ export class ClassRates {
   /** Ends a tick: rate = rate x DECAY + this tick's count, and the counts start again from zero. */
   decay(): void {
     for (let i = 0; i < this.classCount; i++) {
+      const events = this.newMisses[i] + this.newRefills[i] + this.newOverflows[i];
+      this.quietTicks[i] = events > 0 ? 0 : Math.min(this.quietTicks[i] + 1, 1 << 30);
       this.misses[i] = this.misses[i] * DECAY + this.newMisses[i];
       this.refills[i] = this.refills[i] * DECAY + this.newRefills[i];
       this.overflows[i] = this.overflows[i] * DECAY + this.newOverflows[i];

@@ -11,8 +11,8 @@ export const DECAY = 0.75;
 export const MISS_TRIGGER = 4;
 /** decayed overflows per tick at which a class's list grows: one overflow grows it once, a stream keeps growing it */
 export const OVERFLOW_TRIGGER = 1;
-/** decayed activity (misses + refills + overflows) below which a class counts as idle: no event for about 8 ticks */
-export const IDLE_ACTIVITY = 0.1;
+/** ticks in a row without any event after which a class counts as idle (its decayed rates may still be high) */
+export const IDLE_TICKS = 8;
 /** additive increase of the refill count */
 export const REFILL_STEP = 8;
 /** additive increase of the list capacity on overflow, at least this many blocks (or one refill) */

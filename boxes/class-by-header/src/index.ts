@@ -7,6 +7,7 @@ import type { BlockClassifier, ClassifierHotOps, HeapBackend, SizeClassTable } f
 /** Header magic as in the seeds' Pool TLS: the high nibble is 0xb; the low bit says live (1) or free (0). */
 const HEADER_LIVE = 0xb1;
 const HEADER_FREE = 0xb0;
+const SLAB_OFFSET_MASK = (1 << SLAB_SHIFT) - 1;
 
 /**
  * A 16-byte header before every slab-tier block (16 so blocks stay 16-byte aligned): byte -1 is the
@@ -31,24 +32,35 @@ export class HeaderClassifier implements BlockClassifier {
     const metaBytes = layout.metaBytes;
     const heapBytes = layout.heapBytes;
     const slabTable = layout.slabTableWord + SLAB_TAG;
-    const slow = (ptr: number): number => this.peek(ptr);
+    const strides = this.small.strides;
+    const inverseStrides = this.small.inverseStrides;
+    const slow = (ptr: number): number => this.resolveSlow(ptr);
     const stamp = (ptr: number, tierClass: number): void => {
       u8[ptr - 1] = HEADER_LIVE;
       u8[ptr - 2] = tierClass;
     };
+    // The header bytes are user-writable, so a live header proves nothing alone: the pointer must also
+    // be a block start ((offset + 0.5) * inverse is exact for every stride and offset of a slab).
     const resolve = (ptr: number): number => {
       if ((ptr >>> 0) === ptr && ptr >= metaBytes && ptr < heapBytes && u8[ptr - 1] === HEADER_LIVE) {
         const tag = i32[slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS];
-        const kind = tag >>> 24;
         const cls = u8[ptr - 2];
-        if (cls === (tag & 255) && (kind === SLAB_KIND_SMALL || kind === SLAB_KIND_MID)) {
+        const offset = (ptr & SLAB_OFFSET_MASK) - 16;
+        if (cls === (tag & 255) && tag >>> 24 === SLAB_KIND_SMALL && Math.imul(((offset + 0.5) * inverseStrides[cls]) | 0, strides[cls]) === offset) {
           u8[ptr - 1] = HEADER_FREE;
-          return kind === SLAB_KIND_MID ? cls + MID_CLASS_BASE : cls;
+          return cls;
         }
       }
       return slow(ptr);
     };
     return { stamp, resolve };
+  }
+
+  /** Mid blocks and everything that is not a live small block: the full lookup, and the header freed. */
+  private resolveSlow(ptr: number): number {
+    const cls = this.peek(ptr);
+    if (cls !== RESOLVE_PAGES) this.backend.u8[ptr - 1] = HEADER_FREE;
+    return cls;
   }
 
   /** The full lookup: page runs (no header), or precisely what is wrong with the pointer. */
@@ -62,12 +74,23 @@ export class HeaderClassifier implements BlockClassifier {
     if (kind === SLAB_KIND_PAGES) return RESOLVE_PAGES;
     const header = u8[ptr - 1];
     const cls = u8[ptr - 2];
-    if (header === HEADER_LIVE && (kind === SLAB_KIND_SMALL || kind === SLAB_KIND_MID) && cls === (tag & 255)) {
-      return kind === SLAB_KIND_MID ? cls + MID_CLASS_BASE : cls;
+    if (header === HEADER_LIVE && cls === (tag & 255)) {
+      if (kind === SLAB_KIND_SMALL && this.isBlockStart(ptr & SLAB_OFFSET_MASK, this.small, cls)) return cls;
+      if (kind === SLAB_KIND_MID && this.isBlockStart(this.midChunkOffset(ptr, tag), this.mid, cls)) return cls + MID_CLASS_BASE;
     }
-    if (header === HEADER_FREE && cls === (tag & 255)) throwDoubleFree(ptr);
-    // Not a live header: let the slab lookup say precisely what is wrong (interior, never carved, ...).
+    // Not a live header at a block start: let the slab lookup say precisely what is wrong (interior, never carved, ...).
     resolveSlabBlock(i32, layout, this.small, this.mid, ptr);
+    if (header === HEADER_FREE && cls === (tag & 255)) throwDoubleFree(ptr);
     return throwBadPointer(ptr, 'its block header is not intact (never returned, or overwritten by a write past the previous block)');
+  }
+
+  private isBlockStart(chunkOffset: number, classes: SizeClassTable, cls: number): boolean {
+    const offset = chunkOffset - this.headerBytes;
+    return Math.round(offset * classes.inverseStrides[cls]) * classes.strides[cls] === offset;
+  }
+
+  /** a mid block's offset from its chunk's first slab (the tag holds the slab's distance to it) */
+  private midChunkOffset(ptr: number, tag: number): number {
+    return (ptr & SLAB_OFFSET_MASK) + (((tag >>> 8) & 0xffff) << SLAB_SHIFT);
   }
 }

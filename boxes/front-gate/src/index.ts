@@ -1,7 +1,7 @@
 import {
   L25_MAX, MID_CLASS_BASE, MID_MAX, MIN_ALIGN, PAGE_BYTES, PAGE_CACHED, PAGE_FREE_HEAD, PAGE_FREE_TAIL, PAGE_RUN_L25,
-  PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, RESOLVE_PAGES, SMALL_MAX, throwBadAlignment, throwBadPointer,
-  throwBadSize, throwDoubleFree, throwOutOfMemory,
+  PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, RESOLVE_PAGES, SMALL_MAX,
+  isNotU32, throwBadAlignment, throwBadPointer, throwBadSize, throwDoubleFree, throwNotARunStart, throwOutOfMemory,
 } from '@hakmem/contracts';
 import type {
   BlockClassifier, CacheHolder, FrontGate, GateHotOps, HeapBackend, L25Tier, RefillEngine, RunTier, SizeClassTable,
@@ -22,7 +22,8 @@ export interface SlabTier {
 /** What the gate's own cold paths (aligned allocation, the retry after a reclaim) need of the hot path. */
 interface BuiltOps {
   readonly malloc: (size: number) => number;
-  readonly mallocSmallClass: (cls: number, size: number) => number;
+  /** `alignment` (0 for none) is what the retry after a reclaim must still honour */
+  readonly mallocSmallClass: (cls: number, size: number, alignment: number) => number;
   readonly stamp: (ptr: number, tierClass: number) => void;
 }
 
@@ -66,17 +67,17 @@ export class FrontGateBox implements FrontGate {
     const { stamp, resolve } = this.classifier.hotOps();
     const smallRefill = this.small.refill;
     const midRefill = this.mid.refill;
-    const mallocSmallClass = (cls: number, size: number): number => {
+    const mallocSmallClass = (cls: number, size: number, alignment: number): number => {
       let block = popSmall(cls);
       if (block === 0) {
         block = smallRefill.refill(cls);
-        return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
+        return block === 0 ? this.retryAfterReclaim(size, alignment) : this.stampRefilled(block, cls);
       }
       stamp(block, cls);
       return block;
     };
     const mallocLarger = (size: number): number => {
-      if (size <= MID_MAX && (size >>> 0) === size) {
+      if (typeof size === 'number' && size <= MID_MAX && (size >>> 0) === size) {
         const cls = midLookup[(size + 1023) >>> 10];
         let block = popMid(cls);
         if (block === 0) {
@@ -90,7 +91,7 @@ export class FrontGateBox implements FrontGate {
     };
     // mallocSmallClass written out again: one closure level less on the hottest path
     const malloc = (size: number): number => {
-      if (size <= SMALL_MAX && (size >>> 0) === size) {
+      if (typeof size === 'number' && size <= SMALL_MAX && (size >>> 0) === size) {
         const cls = smallLookup[(size + 15) >>> 4];
         let block = popSmall(cls);
         if (block === 0) {
@@ -108,6 +109,7 @@ export class FrontGateBox implements FrontGate {
       else this.runTierOf(ptr).free(ptr);
     };
     const free = (ptr: number): void => {
+      if (typeof ptr !== 'number') throwNotAPointer(ptr);
       if (ptr !== 0) {
         const cls = resolve(ptr);
         if (cls >= 0 && cls < MID_CLASS_BASE) pushSmall(cls, ptr);
@@ -119,10 +121,10 @@ export class FrontGateBox implements FrontGate {
   }
 
   alignedAlloc(alignment: number, size: number): number {
-    if ((alignment >>> 0) !== alignment || alignment === 0 || (alignment & (alignment - 1)) !== 0 || alignment > L25_MAX) {
+    if (isNotU32(alignment) || alignment === 0 || (alignment & (alignment - 1)) !== 0 || alignment > L25_MAX) {
       throwBadAlignment(alignment, L25_MAX);
     }
-    if ((size >>> 0) !== size || size > this.maxSize) throwBadSize(size, this.maxSize);
+    if (isNotU32(size) || size > this.maxSize) throwBadSize(size, this.maxSize);
     if (alignment <= MIN_ALIGN) return this.builtOps().malloc(size);
     const wanted = Math.max(size, alignment);
     // A headerless slab class whose stride is a multiple of the alignment gives aligned blocks
@@ -130,7 +132,7 @@ export class FrontGateBox implements FrontGate {
     if (this.classifier.headerBytes === 0 && wanted <= SMALL_MAX) {
       const classes = this.small.classes;
       for (let cls = classes.lookup[(wanted + 15) >>> 4]; cls < classes.count; cls++) {
-        if (classes.strides[cls] % alignment === 0) return this.builtOps().mallocSmallClass(cls, size);
+        if (classes.strides[cls] % alignment === 0) return this.builtOps().mallocSmallClass(cls, size, alignment);
       }
     }
     const run = this.l25.allocAligned(size, Math.max(alignment, PAGE_BYTES));
@@ -157,6 +159,7 @@ export class FrontGateBox implements FrontGate {
    * double free still sees one at the head of its list here, so realloc never copies out of a free block.
    */
   private liveClassOf(ptr: number): number {
+    if (typeof ptr !== 'number') throwNotAPointer(ptr);
     const cls = this.classifier.peek(ptr);
     if (!this.classifier.catchesEveryDoubleFree && cls !== RESOLVE_PAGES) {
       const heads = cls < MID_CLASS_BASE ? this.small.freelist.heads : this.mid.freelist.heads;
@@ -180,7 +183,7 @@ export class FrontGateBox implements FrontGate {
   }
 
   private mallocRun(size: number): number {
-    if ((size >>> 0) !== size || size > this.maxSize) throwBadSize(size, this.maxSize);
+    if (isNotU32(size) || size > this.maxSize) throwBadSize(size, this.maxSize);
     const run = size <= L25_MAX ? this.l25.malloc(size) : this.whale.malloc(size);
     return run === 0 ? this.retryAfterReclaim(size, 0) : run;
   }
@@ -194,7 +197,7 @@ export class FrontGateBox implements FrontGate {
       // A freed run merged into a free neighbour has lost its own tag: the free list still knows it.
       if (kind === PAGE_CACHED || kind === PAGE_FREE_HEAD || kind === PAGE_FREE_TAIL || this.backend.isFree(ptr)) throwDoubleFree(ptr);
     }
-    return throwBadPointer(ptr, 'no block starts there (an interior pointer, or never allocated)');
+    return throwNotARunStart(this.backend.i32, this.backend.layout, ptr);
   }
 
   /**
@@ -217,4 +220,8 @@ export class FrontGateBox implements FrontGate {
     if (this.throwOnOom) throwOutOfMemory(size, this.backend.layout.heapBytes);
     return 0;
   }
+}
+
+function throwNotAPointer(ptr: unknown): never {
+  return throwBadPointer(ptr, 'it is not a number');
 }

@@ -19,6 +19,8 @@ export class RefillEngineBox implements RefillEngine, HeapViewHolder {
   private mem: Int32Array;
   private readonly slabTable: number;
   private refillsSinceTick = 0;
+  /** the policy version this engine's lists were last brought in line with */
+  private appliedVersion = 0;
 
   constructor(
     private readonly backend: HeapBackend,
@@ -112,6 +114,17 @@ export class RefillEngineBox implements RefillEngine, HeapViewHolder {
       this.refillsSinceTick = 0;
       this.learner.tick();
     }
+    if (this.policy.version() !== this.appliedVersion) this.applyPolicy();
     return first;
+  }
+
+  /**
+   * A new policy reaches every list of this tier, not only the next one refilled: a class the learner
+   * shrank (over budget, or idle) gives its extra blocks back now, since an idle class has no refill.
+   * @refill
+   */
+  private applyPolicy(): void {
+    this.appliedVersion = this.policy.version();
+    for (let cls = 0; cls < this.active.length; cls++) this.freelist.trim(cls, this.policy.listCapacity(this.classOffset + cls));
   }
 }

@@ -1,5 +1,5 @@
 import {
-  POOL_CHUNKS, POOL_HEADS, POOL_LOCK, POOL_MAX_CLASSES, SLAB_CAPACITY, SLAB_CARVED, SLAB_CHUNK_SLABS, SLAB_FREELIST,
+  H_FRESH_TOP, SLAB_BYTES, POOL_CHUNKS, POOL_HEADS, POOL_LOCK, POOL_MAX_CLASSES, SLAB_CAPACITY, SLAB_CARVED, SLAB_CHUNK_SLABS, SLAB_FREELIST,
   SLAB_FREE_COUNT, SLAB_KIND_PAGES, SLAB_NEXT, SLAB_OWNER, SLAB_PREV, SLAB_REMOTE_HEAD, SLAB_SHIFT, SLAB_STATE,
   SLAB_STATE_ACTIVE, SLAB_STATE_FREE, SLAB_STATE_FULL, SLAB_STATE_PARTIAL, SLAB_STRIDE, SLAB_TAG, SLAB_USED,
   SLAB_WORDS, lockWord, slabTag, throwBadConfig, unlockWord,
@@ -145,6 +145,22 @@ export class SharedPoolAtomicBox implements ThreadPool {
       this.drainRemote(chunk);
       this.giveUp(chunk);
     }
+  }
+
+  releaseAbandoned(): void {
+    const i32 = this.i32;
+    const slabs = Math.ceil(i32[H_FRESH_TOP] / SLAB_BYTES);
+    for (let slab = 0; slab < slabs; slab++) {
+      const meta = this.meta(slab);
+      const tag = i32[meta + SLAB_TAG];
+      // Only this id's owner sets its own id, and that owner is gone: a chunk owned by it stays so.
+      if (tag >>> 24 !== this.slabKind || ((tag >>> 8) & 0xffff) !== 0 || Atomics.load(i32, meta + SLAB_OWNER) !== this.threadId) continue;
+      if (i32[meta + SLAB_STATE] === SLAB_STATE_FREE) continue;
+      this.drainRemote(slab);
+      this.giveUp(slab);
+    }
+    this.owned.fill(0);
+    this.kept.fill(0);
   }
 
   chunkCount(): number {

@@ -64,7 +64,8 @@ export class SharedPoolBox implements SharedPool {
       const used = this.get(chunk, SLAB_USED) - 1;
       this.set(chunk, SLAB_USED, used);
       const state = this.get(chunk, SLAB_STATE);
-      if (used === 0 && state === SLAB_STATE_PARTIAL) this.releaseChunk(chunk);
+      // Only the refill engine's active chunk may sit empty: any other chunk goes back once its last block does.
+      if (used === 0 && state !== SLAB_STATE_ACTIVE) this.releaseChunk(chunk);
       else if (state === SLAB_STATE_FULL) this.linkPartial(chunk);
       block = next;
     }
@@ -72,7 +73,7 @@ export class SharedPoolBox implements SharedPool {
 
   retireChunk(slab: number): void {
     if (this.get(slab, SLAB_USED) === 0) this.releaseChunk(slab);
-    else if (this.get(slab, SLAB_FREE_COUNT) > 0) this.linkPartial(slab);
+    else if (this.hasRoom(slab)) this.linkPartial(slab);
     else this.set(slab, SLAB_STATE, SLAB_STATE_FULL);
   }
 
@@ -87,7 +88,8 @@ export class SharedPoolBox implements SharedPool {
         const chunk = link - 1;
         if (this.get(chunk, SLAB_STATE) !== SLAB_STATE_PARTIAL) errors.push(`chunk at slab ${chunk} is on class ${cls}'s partial list but not marked partial`);
         if ((this.get(chunk, SLAB_TAG) & 255) !== cls) errors.push(`chunk at slab ${chunk} is on class ${cls}'s partial list but tagged for another class`);
-        if (this.get(chunk, SLAB_FREE_COUNT) === 0) errors.push(`chunk at slab ${chunk} is on a partial list with no free block`);
+        if (!this.hasRoom(chunk)) errors.push(`chunk at slab ${chunk} is on a partial list with no free block and nothing left to carve`);
+        if (this.get(chunk, SLAB_USED) === 0) errors.push(`chunk at slab ${chunk} is on a partial list with no block out: it should have gone back`);
         if (++seen > this.chunks) {
           errors.push(`class ${cls}'s partial list has a cycle`);
           break;
@@ -103,6 +105,11 @@ export class SharedPoolBox implements SharedPool {
     this.chunks--;
     for (let i = 0; i < this.slabsPerChunk; i++) this.set(chunk + i, SLAB_TAG, slabTag(SLAB_KIND_PAGES, 0, 0));
     this.spans.freeSpan(chunk << SLAB_SHIFT, this.classes.chunkBytes);
+  }
+
+  /** A retired chunk can still give blocks: freed ones, or ones never carved (a reclaim may retire a chunk early). */
+  private hasRoom(chunk: number): boolean {
+    return this.get(chunk, SLAB_FREE_COUNT) > 0 || this.get(chunk, SLAB_CARVED) < this.get(chunk, SLAB_CAPACITY);
   }
 
   private linkPartial(chunk: number): void {

@@ -83,6 +83,14 @@ export class TlsFreelist implements ThreadFreelist {
     this.setRoom(classIndex, capacity - count);
   }
 
+  trim(classIndex: number, capacity: number): void {
+    const length = this.length(classIndex);
+    this.countPushes(classIndex);
+    this.capacities[classIndex] = capacity;
+    if (length > capacity) this.giveBackTail(classIndex, capacity, length - capacity);
+    this.setRoom(classIndex, capacity - Math.min(length, capacity));
+  }
+
   length(classIndex: number): number {
     const mem = this.backend.i32;
     const limit = this.backend.layout.heapBytes >>> 4;
@@ -149,16 +157,25 @@ export class TlsFreelist implements ThreadFreelist {
       this.setRoom(classIndex, capacity - length);
       return;
     }
-    const mem = this.backend.i32;
-    let last = this.heads[classIndex];
-    for (let i = 1; i < keep; i++) last = mem[last >>> 2];
-    const head = mem[last >>> 2];
-    mem[last >>> 2] = 0;
     const give = length - keep;
-    this.removed[classIndex] += give;
     this.overflows[classIndex]++;
     this.setRoom(classIndex, capacity - keep);
     this.events.push(EVENT_OVERFLOW, this.classOffset + classIndex, give);
+    this.giveBackTail(classIndex, keep, give);
+  }
+
+  /** Keeps the first `keep` blocks (the newest) and returns the `give` after them to their chunks. */
+  private giveBackTail(classIndex: number, keep: number, give: number): void {
+    const mem = this.backend.i32;
+    let head = this.heads[classIndex];
+    if (keep === 0) this.heads[classIndex] = 0;
+    else {
+      let last = head;
+      for (let i = 1; i < keep; i++) last = mem[last >>> 2];
+      head = mem[last >>> 2];
+      mem[last >>> 2] = 0;
+    }
+    this.removed[classIndex] += give;
     this.pool.returnBlocks(head, give);
   }
 
