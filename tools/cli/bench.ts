@@ -94,8 +94,9 @@ rounds, and compares each variant's median throughput with the first one's.
   WORKLOAD          ${SYNTHETIC_WORKLOADS.join(', ')}, or with worker threads on one
                     shared heap: ${THREAD_WORKLOADS.join(', ')} (--threads N, default 2; variants like
                     hakmem-mt, or native:NAME run with pthreads; --iterations sets the main count)
-  --variant V       a hakmem preset, a variant JSON file, thi.ng, js-gc or native:NAME
-                    (glibc, mimalloc, jemalloc, tcmalloc); repeat it; the first is the baseline
+  --variant V       a hakmem preset, a variant JSON file, thi.ng, js-gc, a yardstick (plain,
+                    fused) or native:NAME (glibc, mimalloc, jemalloc, tcmalloc); repeat it; the
+                    first is the baseline
   --iterations N    loop iterations (default: the workload's own)
   --ws N            live slots
   --min N --max N   request size range in bytes (ignored by phase)
