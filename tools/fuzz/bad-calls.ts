@@ -21,6 +21,14 @@ const FREED_KEPT = 16;
  * metadata, past its fresh top or inside a live block, non-numbers, and double frees (right away in
  * every preset; later too where the classifier keeps per-block state).
  */
+/** What a variant promises to catch on free (see the README's "Which double frees are caught"). */
+export interface PromisedChecks {
+  /** bad, interior and never-returned pointers, and a block freed twice in a row */
+  readonly pointers: boolean;
+  /** a double free after other frees (header or live bits) */
+  readonly lateDoubleFree: boolean;
+}
+
 export class BadCalls {
   readonly byCode: Record<string, number> = {};
   private readonly recentlyFreed: number[] = [];
@@ -29,8 +37,7 @@ export class BadCalls {
     private readonly a: Allocator,
     private readonly model: LiveModel,
     private readonly rng: () => number,
-    /** the classifier catches a double free after other frees (header or live bits) */
-    private readonly catchesLateDoubleFree: boolean,
+    private readonly promised: PromisedChecks,
   ) {}
 
   count(code: string): void {
@@ -38,7 +45,9 @@ export class BadCalls {
   }
 
   make(): BadCall | null {
-    switch (this.rng() % 8) {
+    // bad sizes and alignments always; pointers only where the variant checks them
+    const kind = this.rng() % 8;
+    switch (this.promised.pointers || kind < 3 ? kind : 7) {
       case 0: {
         const size = pick(BAD_SIZES, this.rng);
         return { what: `malloc(${describe(size)})`, codes: ['BAD_SIZE'], run: () => this.a.malloc(size as number) };
@@ -67,13 +76,14 @@ export class BadCalls {
     }
   }
 
-  /** A block was just freed: freeing it again at once is caught by every preset. */
-  freeAgain(ptr: number): BadCall {
+  /** A block was just freed: freeing it again at once is caught wherever pointers are checked. */
+  freeAgain(ptr: number): BadCall | null {
+    if (!this.promised.pointers) return null;
     return { what: `free(${ptr}) right after freeing it`, codes: ['DOUBLE_FREE'], run: () => this.a.free(ptr) };
   }
 
   freed(ptr: number): void {
-    if (!this.catchesLateDoubleFree) return;
+    if (!this.promised.lateDoubleFree) return;
     this.recentlyFreed.push(ptr);
     if (this.recentlyFreed.length > FREED_KEPT) this.recentlyFreed.shift();
   }

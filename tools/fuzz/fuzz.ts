@@ -1,6 +1,6 @@
 import { HakmemError, H_FRESH_TOP, H_META_BYTES, createAllocator, createRng, resolveVariant } from '../../composition/src/index.ts';
-import type { Allocator, VariantConfig } from '../../composition/src/index.ts';
-import { BadCalls } from './bad-calls.ts';
+import type { Allocator, ResolvedVariant, VariantConfig } from '../../composition/src/index.ts';
+import { BadCalls, type PromisedChecks } from './bad-calls.ts';
 import { LiveModel } from './live-model.ts';
 import type { LiveBlock } from './live-model.ts';
 import { corruptedByte, fillBlock } from './pattern.ts';
@@ -85,8 +85,7 @@ class FuzzRun {
     this.a = options.compose ? options.compose(variant) : createAllocator(variant, { env: {} });
     this.usableHeap = this.heapBytes - this.a.i32[H_META_BYTES];
     this.rng = createRng(options.seed * 2654435761 + 12345);
-    const classifier = resolveVariant(variant, {}).boxes.classifier;
-    this.bad = new BadCalls(this.a, this.model, this.rng, classifier !== 'class-by-segment');
+    this.bad = new BadCalls(this.a, this.model, this.rng, promisedChecks(resolveVariant(variant, {})));
   }
 
   run(): FuzzReport {
@@ -287,4 +286,13 @@ class FuzzRun {
   private fail(detail: string): never {
     throw new FuzzFailure(this.options.preset, this.options.seed, this.op, detail);
   }
+}
+
+/** What the variant promises to catch: hakmem-fast checks no pointer on free, the slab table checks no late double free. */
+export function promisedChecks(variant: ResolvedVariant): PromisedChecks {
+  const bySegment = variant.boxes.classifier === 'class-by-segment';
+  return {
+    pointers: !bySegment || variant.options.checks !== 'none',
+    lateDoubleFree: !bySegment || variant.options.checks === 'live-bit',
+  };
 }
