@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PRESETS, PRESET_NAMES, computeLayout, resolveVariant } from '../../composition/src/index.ts';
+import {
+  H_FREE_SPAN_HEAD, H_FREE_SPAN_PAGES, H_FRESH_TOP, PRESETS, PRESET_NAMES, computeLayout, resolveVariant,
+} from '../../composition/src/index.ts';
 import type { Allocator } from '../../composition/src/index.ts';
 import { KiB, MiB, compose } from './helpers.ts';
 
@@ -152,10 +154,9 @@ function run(preset: string, ops: Op[], heapBytes = HEAP): void {
 
 /**
  * Fragmentation recovery, after everything was freed: no chunk is held beyond what the caches may keep
- * (per class, the refill engine's current chunk and the blocks the thread list may hold), a block of
- * half the heap fits, and once a reclaim has run no chunk is held at all.
- * Half of the heap past its metadata, less one 64 KiB alignment step: with the top-of-heap merge
- * (finding 2, page-heap.ts) the whole of it would fit, and this can be tightened to heapBytes - metaBytes.
+ * (per class, the refill engine's current chunk and the blocks the thread list may hold); half the heap
+ * fits in one block; once a reclaim has run no chunk is held at all and every page is back in the page
+ * heap; and the largest free region takes one block.
  */
 function expectMemoryBack(preset: string, a: Allocator): void {
   const options = resolveVariant(PRESETS[preset], {}).options;
@@ -180,23 +181,38 @@ function expectMemoryBack(preset: string, a: Allocator): void {
     if (!learns) expect(used, `${key}: blocks held in the thread list`).toBeLessThanOrEqual(capacity);
     else expect(used * blockSize, `${key}: bytes held in the thread list`).toBeLessThanOrEqual(options.learner.budgetBytes);
   }
-  const heapBytes = a.stats().heapBytes;
-  const usable = heapBytes - computeLayout(heapBytes).metaBytes;
-  const half = Math.floor(usable / 2 / (64 * KiB)) * 64 * KiB - 64 * KiB;
+  const layout = computeLayout(a.stats().heapBytes);
+  const usable = layout.heapBytes - layout.metaBytes;
+  const half = Math.floor(usable / 2 / (64 * KiB)) * 64 * KiB;
   const big = a.malloc(half);
-  expect(big, `malloc(${half}) after freeing everything`).not.toBe(0);
+  expect(big, `malloc(${half}), half the heap, after freeing everything`).not.toBe(0);
   a.free(big);
-  // the whole heap past its metadata: it cannot fit while any chunk is held, so every reclaim runs
-  const whole = a.malloc(usable);
-  if (whole !== 0) a.free(whole);
+  const whole = a.malloc(usable); // runs every reclaim when it does not fit
+  if (whole !== 0) { // the whole heap was free: nothing can be held
+    a.free(whole);
+    expect(a.check().errors).toEqual([]);
+    return;
+  }
   expect(a.heapMap().slabs.filter((s) => s.kind === 'small' || s.kind === 'mid')).toEqual([]);
+  const top = a.i32[H_FRESH_TOP];
+  expect((a.i32[H_FREE_SPAN_PAGES] << 12) + layout.heapBytes - top, 'free pages + untouched space').toBe(usable);
+  let largest = layout.heapBytes - Math.ceil(top / (64 * KiB)) * 64 * KiB;
+  for (let link = a.i32[H_FREE_SPAN_HEAD]; link !== 0; link = a.i32[layout.pageNextWord + link - 1]) {
+    largest = Math.max(largest, a.i32[layout.pageLengthWord + link - 1] << 12);
+  }
+  const region = Math.floor((largest - 64 * KiB) / (64 * KiB)) * 64 * KiB;
+  if (region > 0) {
+    const big = a.malloc(region);
+    expect(big, `malloc(${region}), the largest free region, after freeing everything`).not.toBe(0);
+    a.free(big);
+  }
   expect(a.check().errors).toEqual([]);
 }
 
 describe('random malloc/free/realloc/calloc/alignedAlloc sequences against a model', () => {
   for (const preset of PRESET_NAMES) {
     it(`${preset}`, () => {
-      fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), (ops) => run(preset, ops)), { numRuns: 40 });
+      fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), (ops) => run(preset, ops)), process.env.HAKMEM_PROPERTY_RUNS ? { numRuns: Number(process.env.HAKMEM_PROPERTY_RUNS), endOnFailure: true } : { numRuns: 40 });
     });
   }
 });
@@ -205,7 +221,7 @@ describe('fragmentation recovery on small heaps driven to exhaustion: after free
   for (const preset of PRESET_NAMES) {
     it(`${preset}`, () => {
       // Sizes reach 8 MiB, so 16-24 MiB heaps run out of memory within a few dozen operations.
-      fc.assert(fc.property(fc.array(op, { minLength: 50, maxLength: 200 }), fc.constantFrom(16 * MiB, 24 * MiB), (ops, heap) => run(preset, ops, heap)), { numRuns: 15 });
+      fc.assert(fc.property(fc.array(op, { minLength: 50, maxLength: 200 }), fc.constantFrom(16 * MiB, 24 * MiB), (ops, heap) => run(preset, ops, heap)), process.env.HAKMEM_PROPERTY_RUNS ? { numRuns: Number(process.env.HAKMEM_PROPERTY_RUNS), endOnFailure: true } : { numRuns: 15 });
     });
   }
 });
