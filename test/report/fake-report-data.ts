@@ -66,14 +66,14 @@ export function fakeHeapMap(segments: number, seed: number): HeapMap {
   const slabsPerSegment = 16;
   const slabs: HeapMapSlab[] = Array.from({ length: segments * slabsPerSegment }, (_, slab): HeapMapSlab => {
     const roll = random();
-    if (slab % slabsPerSegment === 0) return { slab, kind: 'meta', classIndex: -1, blockSize: 0, usedBlocks: 0, capacity: 0 };
-    if (roll < 0.15) return { slab, kind: 'free', classIndex: -1, blockSize: 0, usedBlocks: 0, capacity: 0 };
-    if (roll < 0.25) return { slab, kind: 'mid', classIndex: -1, blockSize: 32768, usedBlocks: Math.floor(random() * 3), capacity: 2 };
-    if (roll < 0.32) return { slab, kind: 'pages', classIndex: -1, blockSize: 4096, usedBlocks: 16, capacity: 16 };
+    if (slab % slabsPerSegment === 0) return { slab, chunk: slab, kind: 'meta', classIndex: -1, blockSize: 0, usedBlocks: 0, capacity: 0 };
+    if (roll < 0.15) return { slab, chunk: slab, kind: 'free', classIndex: -1, blockSize: 0, usedBlocks: 0, capacity: 0 };
+    if (roll < 0.25) return { slab, chunk: slab, kind: 'mid', classIndex: -1, blockSize: 32768, usedBlocks: Math.floor(random() * 3), capacity: 2 };
+    if (roll < 0.32) return { slab, chunk: slab, kind: 'pages', classIndex: -1, blockSize: 4096, usedBlocks: 16, capacity: 16 };
     const classIndex = Math.floor(random() * CLASS_SIZES.length);
     const blockSize = CLASS_SIZES[classIndex]!;
     const capacity = Math.floor(65536 / blockSize);
-    return { slab, kind: 'small', classIndex, blockSize, usedBlocks: Math.floor(capacity * random()), capacity };
+    return { slab, chunk: slab, kind: 'small', classIndex, blockSize, usedBlocks: Math.floor(capacity * random()), capacity };
   });
   return { slabBytes: 65536, slabsPerSegment, slabs };
 }

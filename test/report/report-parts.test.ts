@@ -77,7 +77,7 @@ describe('chart specs', () => {
 
 describe('heap map', () => {
   it('greys free and metadata slabs and colours the rest by size and fullness', () => {
-    const base = { slab: 1, classIndex: 3, blockSize: 64, capacity: 1024 } as const;
+    const base = { slab: 1, chunk: 1, classIndex: 3, blockSize: 64, capacity: 1024 } as const;
     expect(slabColor({ ...base, kind: 'free', usedBlocks: 0 })).toBe('#e2e2e2');
     expect(slabColor({ ...base, kind: 'meta', usedBlocks: 0 })).toBe('#7a7a7a');
     const empty = slabColor({ ...base, kind: 'small', usedBlocks: 0 });
