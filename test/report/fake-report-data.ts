@@ -110,5 +110,12 @@ export function fakeReportData(): ReportData {
       { target: 'hakmem-a', workload: 'replay:larson', map: fakeHeapMap(4, 1) },
       { target: 'hakmem-b', workload: 'replay:larson', map: fakeHeapMap(3, 2) },
     ],
+    settings: {
+      rounds: 5,
+      workloads: [
+        { kind: 'synthetic', workload: 'random_mixed', iterations: 1_000_000, ws: 256, min: 16, max: 1024, seed: 42 },
+        { kind: 'replay', workload: 'replay:larson', file: 'larson.mtrace.gz', events: 123_456, peakLiveBytes: 3 << 20 },
+      ],
+    },
   };
 }

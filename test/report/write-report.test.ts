@@ -64,6 +64,14 @@ describe('writeReport', () => {
     expect(html.match(/<rect /g)).toHaveLength(slabs);
   });
 
+  it('says what each workload ran and how many rounds', () => {
+    const { html } = written(fakeReportData());
+    const settings = /<section id="settings">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    expect(settings).toContain('5 interleaved rounds');
+    expect(settings).toMatch(/<td>random_mixed<\/td><td>synthetic<\/td><td class="num">1,000,000<\/td><td class="num">256<\/td><td class="num">16 B – 1 KiB<\/td><td class="num">42<\/td>/);
+    expect(settings).toMatch(/trace larson\.mtrace\.gz<\/td><td class="num">123,456 events/);
+  });
+
   it('handles a report with nothing in it', () => {
     const { html } = written(EMPTY);
     expect(inlineCharts(html)).toEqual([]);

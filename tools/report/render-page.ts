@@ -3,7 +3,7 @@ import type { ReportData } from './types.ts';
 import { escapeHtml, jsonForScript } from './html.ts';
 import { buildCharts, type ChartSpec } from './chart-specs.ts';
 import { styleTargets, type TargetStyle } from './targets.ts';
-import { comparisonTable, summaryTable, targetLabel } from './tables.ts';
+import { comparisonTable, settingsTable, summaryTable, targetLabel } from './tables.ts';
 import { heapMapLegend, heapMapSummary, heapMapSvg } from './heap-map-svg.ts';
 import { readPageAssets } from './inline-assets.ts';
 
@@ -49,6 +49,7 @@ export function renderReportHtml(data: ReportData): string {
   const assets = readPageAssets();
 
   const sections = [
+    ['settings', 'Workloads', settingsTable(data.settings)],
     ['comparisons', 'Comparisons', '<p class="note">Ratio of median throughput, candidate over baseline, with its 95% confidence interval.</p>' + comparisonTable(data.comparisons, byTarget)],
     ['throughput', 'Throughput', '<p class="note">Median over runs; whiskers show the 95% confidence interval. Higher is better.</p>' + placeholders.grid(charts.throughput, 'no measured results')],
     ['footprint', 'Footprint', '<p class="note">Peak memory held during the run. Lower is better.</p>' + placeholders.grid(charts.footprint, 'no measured results')],

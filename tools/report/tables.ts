@@ -1,5 +1,5 @@
 /** The two tables of the report, rendered to HTML at report time so they read fine without script. */
-import type { Comparison, TargetResult } from './types.ts';
+import type { Comparison, RunSettings, TargetResult } from './types.ts';
 import { escapeHtml } from './html.ts';
 import { formatBytes, formatChange, formatRange, formatRate, formatRatio, formatSignificant } from './format.ts';
 import type { TargetStyle } from './targets.ts';
@@ -62,6 +62,21 @@ export function comparisonTable(comparisons: readonly Comparison[], styles: Read
       `<td class="verdict">${escapeHtml(c.verdict)}</td></tr>`,
   );
   return table(['workload', 'candidate (B)', 'baseline (A)', 'throughput B / A', '95% CI', 'detects', 'verdict'], rows, 'no comparisons');
+}
+
+/** What each workload ran, and how many interleaved rounds: the numbers on the page are of these. */
+export function settingsTable(settings: RunSettings | undefined): string {
+  if (settings === undefined) return '<p class="empty">the run settings were not recorded</p>';
+  const rows = settings.workloads.map((w) =>
+    w.kind === 'synthetic'
+      ? `<tr><td>${escapeHtml(w.workload)}</td><td>synthetic</td><td class="num">${w.iterations.toLocaleString('en')}</td>` +
+        `<td class="num">${w.ws}</td><td class="num">${w.workload === 'phase' ? 'by phase' : `${formatBytes(w.min)} – ${formatBytes(w.max)}`}</td>` +
+        `<td class="num">${w.seed}</td></tr>`
+      : `<tr><td>${escapeHtml(w.workload)}</td><td>trace ${escapeHtml(w.file)}</td><td class="num">${w.events.toLocaleString('en')} events</td>` +
+        `<td class="num">–</td><td class="num">peak live ${formatBytes(w.peakLiveBytes)}</td><td class="num">–</td></tr>`,
+  );
+  return `<p class="note">${settings.rounds} interleaved rounds per target and workload, after a warm-up.</p>` +
+    table(['workload', 'kind', 'iterations', 'ws (live slots)', 'sizes', 'seed'], rows, 'no workloads');
 }
 
 function table(headers: readonly string[], rows: readonly string[], emptyText: string): string {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { HeapMap } from '../../contracts/src/api.ts';
 import { nativeAvailability, runNative } from '../native/index.ts';
-import type { Comparison, ReportData, TargetResult, TimeSeries } from '../report/types.ts';
+import type { Comparison, ReportData, TargetResult, TimeSeries, WorkloadSettings } from '../report/types.ts';
 import { relativeHalfWidth } from '../stats/index.ts';
 import type { RunResult, RunSpec, SyntheticSpec } from '../workloads/types.ts';
 import { prepareReplay, type PreparedReplay, type TraceCounts } from './prepared-trace.ts';
@@ -138,9 +138,11 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
 
   const slots: Slot[] = [];
   const traces: TraceSummary[] = [];
+  const workloadSettings: WorkloadSettings[] = [];
   for (const workload of options.workloads) {
     const spec = workload.kind === 'replay' ? await prepareReplay(workload) : workload;
     if (spec.kind === 'replay') traces.push({ workload: workloadName(spec), file: spec.file, events: spec.events, counts: spec.counts });
+    workloadSettings.push(settingsOf(spec));
     options.targets.forEach((name, index) => {
       const cell: Cell = { target: labels[index]!, workload: workloadName(spec), runs: [] };
       const reason = unavailable.get(name);
@@ -217,8 +219,17 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
     comparisons,
     series,
     heapMaps,
+    settings: { rounds: round, workloads: workloadSettings },
   };
   return { data, cells, traces, rounds: round, ...(stoppedBecause ? { stoppedBecause } : {}) };
+}
+
+function settingsOf(spec: SyntheticSpec | PreparedReplay): WorkloadSettings {
+  if (spec.kind === 'synthetic') {
+    const { workload, iterations, ws, min, max, seed } = spec;
+    return { kind: 'synthetic', workload, iterations, ws, min, max, seed };
+  }
+  return { kind: 'replay', workload: workloadName(spec), file: basename(spec.file), events: spec.events, peakLiveBytes: spec.counts.peakLiveBytes };
 }
 
 function summarizeCells(cells: readonly Cell[], baseline: string, paired: boolean): { results: TargetResult[]; comparisons: Comparison[] } {
