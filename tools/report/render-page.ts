@@ -36,7 +36,7 @@ function heapMapsSection(data: ReportData): string {
   const figures = data.heapMaps.map(
     ({ target, workload, map }) =>
       `<figure class="heap-map-figure"><figcaption>${escapeHtml(target)} · ${escapeHtml(workload)}</figcaption>` +
-      `<div class="summary">${escapeHtml(heapMapSummary(map))}</div>${heapMapSvg(map)}</figure>`,
+      `<div class="summary">${escapeHtml(heapMapSummary(map))}</div><div class="heap-map-scroll">${heapMapSvg(map)}</div></figure>`,
   );
   return `${heapMapLegend()}<div class="heap-maps">${figures.join('\n')}</div>`;
 }
