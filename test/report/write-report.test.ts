@@ -72,6 +72,19 @@ describe('writeReport', () => {
     expect(settings).toMatch(/trace larson\.mtrace\.gz<\/td><td class="num">123,456 events/);
   });
 
+  it('shows held after free with what it means, and an unmeasured footprint as such', () => {
+    const data = fakeReportData();
+    const results = data.results.map((r) =>
+      r.workload !== 'replay:larson' ? r : r.target === 'thi.ng' ? { ...r, footprintBytes: 0 } : { ...r, heldAfterFreeBytes: 3 << 20 },
+    );
+    const { html } = written({ ...data, results });
+    const all = /<section id="results">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    expect(all).toContain('<th>held after free</th>');
+    expect(all).toMatch(/held after free \(replays of JS targets\): .* at most its peak/i);
+    expect(all).toMatch(/thi\.ng.*<td class="num">unmeasured<\/td>/);
+    expect(all).toMatch(/hakmem-a.*<td class="num">3 MiB<\/td>/);
+  });
+
   it('handles a report with nothing in it', () => {
     const { html } = written(EMPTY);
     expect(inlineCharts(html)).toEqual([]);

@@ -60,7 +60,7 @@ export async function checkPageInChromium(
     const placeholders = await page.locator('[data-chart]').count();
     const rendered = await page.locator('[data-chart]:has(.uplot canvas)').count();
     if (rendered < placeholders) consoleErrors.push(`only ${rendered} of ${placeholders} charts rendered`);
-    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    const pageWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
     if (pageWidth > PAGE_WIDTH) consoleErrors.push(`the page is ${pageWidth} px wide, wider than its ${PAGE_WIDTH} px window`);
     const emptyLegendRows = await page.locator('.u-legend .u-value').evaluateAll((cells) => cells.filter((cell) => /^\s*(–|-)?\s*$/.test(cell.textContent ?? '')).length);
     if (emptyLegendRows > 0) consoleErrors.push(`${emptyLegendRows} chart legend entries show no value`);

@@ -41,6 +41,12 @@ function heapMapsSection(data: ReportData): string {
   return `${heapMapLegend()}<div class="heap-maps">${figures.join('\n')}</div>`;
 }
 
+const RESULTS_NOTE =
+  'Peak footprint: native peers, the RSS growth of the run; JS targets, the smaller of their own count and the RSS growth ' +
+  '(unmeasured when neither saw anything). Held after free (replays of JS targets): what the target still holds once every ' +
+  'block is freed, at most its peak: a linear memory (hakmem, thi.ng) never gives pages back, so it keeps its peak; ' +
+  'js-gc holds what the garbage collector has not collected yet.';
+
 export function renderReportHtml(data: ReportData): string {
   const styles = styleTargets(allTargets(data));
   const byTarget = new Map(styles.map((s) => [s.target, s]));
@@ -56,7 +62,7 @@ export function renderReportHtml(data: ReportData): string {
     ['latency', 'Batch latency', '<p class="note">Time per batch of 64 operations: p50, p99 and worst batch, each the median across runs. Log scale.</p>' + placeholders.grid(charts.latency, 'no batch timings')],
     ['over-time', 'Live bytes and footprint over time', '<p class="note">Solid: footprint; dashed: live bytes requested by the trace.</p>' + placeholders.grid(charts.timeSeries, 'no replay series', 'chart-list')],
     ['heap-maps', 'Heap maps at peak', '<p class="note">One cell per slab, one row per segment; hover a cell for its details.</p>' + heapMapsSection(data)],
-    ['results', 'All results', summaryTable(data.results, byTarget)],
+    ['results', 'All results', `<p class="note">${RESULTS_NOTE}</p>${summaryTable(data.results, byTarget)}`],
   ] as const;
 
   return `<!doctype html>

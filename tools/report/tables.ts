@@ -26,12 +26,13 @@ export function summaryTable(results: readonly TargetResult[], styles: ReadonlyM
   const rows = sorted.map((r, i) => {
     const cells =
       r.skipped !== undefined
-        ? `<td colspan="5" class="skipped">skipped: ${escapeHtml(r.skipped)}</td>`
+        ? `<td colspan="6" class="skipped">skipped: ${escapeHtml(r.skipped)}</td>`
         : [
             `<td class="num">${formatRate(r.medianOpsPerSec)}</td>`,
             `<td class="num">${formatRange('rate', r.opsCiLow, r.opsCiHigh)}</td>`,
             `<td class="num">${formatSignificant(r.medianSeconds)} s</td>`,
-            `<td class="num">${formatBytes(r.footprintBytes)}</td>`,
+            `<td class="num">${r.footprintBytes > 0 ? formatBytes(r.footprintBytes) : 'unmeasured'}</td>`,
+            `<td class="num">${r.heldAfterFreeBytes === undefined ? '–' : formatBytes(r.heldAfterFreeBytes)}</td>`,
             `<td class="num">${r.runs.length}</td>`,
           ].join('');
     const firstOfWorkload = i === 0 || sorted[i - 1]!.workload !== r.workload;
@@ -39,7 +40,7 @@ export function summaryTable(results: readonly TargetResult[], styles: ReadonlyM
     return `<tr${firstOfWorkload ? ' class="group-start"' : ''}><td>${workloadCell}</td><td>${targetLabel(r.target, styles)}</td>${cells}</tr>`;
   });
   return table(
-    ['workload', 'target', 'median throughput', '95% CI', 'median time', 'peak footprint', 'runs'],
+    ['workload', 'target', 'median throughput', '95% CI', 'median time', 'peak footprint', 'held after free', 'runs'],
     rows,
     'no results',
   );

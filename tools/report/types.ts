@@ -25,7 +25,10 @@ export interface TargetResult {
   readonly opsCiLow: number;
   readonly opsCiHigh: number;
   readonly medianSeconds: number;
+  /** median peak footprint; 0 when nothing measured it */
   readonly footprintBytes: number;
+  /** replays of JS targets: median footprint still held once every block was freed, at most the peak */
+  readonly heldAfterFreeBytes?: number;
   readonly skipped?: string;
 }
 

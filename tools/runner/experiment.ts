@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { HeapMap } from '../../contracts/src/api.ts';
 import { nativeAvailability, runNative } from '../native/index.ts';
 import type { Comparison, ReportData, TargetResult, TimeSeries, WorkloadSettings } from '../report/types.ts';
-import { relativeHalfWidth } from '../stats/index.ts';
+import { median, relativeHalfWidth } from '../stats/index.ts';
 import type { RunResult, RunSpec, SyntheticSpec } from '../workloads/types.ts';
 import { prepareReplay, type PreparedReplay, type TraceCounts } from './prepared-trace.ts';
 import { describeMachine } from './machine.ts';
@@ -205,7 +205,9 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
   progress.finish();
 
   const cells = slots.map((slot) => slot.cell);
-  const { results, comparisons } = summarizeCells(cells, labels[0]!, paired);
+  const summary = summarizeCells(cells, labels[0]!, paired);
+  const results = summary.results.map((result, i) => withHeldAfterFree(result, cells[i]!));
+  const { comparisons } = summary;
   const series: TimeSeries[] = cells.flatMap((cell) => {
     if (cell.skipped !== undefined || cell.runs.length === 0) return [];
     const replay = medianRun(cell.runs).replay;
@@ -222,6 +224,11 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
     settings: { rounds: round, workloads: workloadSettings },
   };
   return { data, cells, traces, rounds: round, ...(stoppedBecause ? { stoppedBecause } : {}) };
+}
+
+function withHeldAfterFree(result: TargetResult, cell: Cell): TargetResult {
+  const held = cell.runs.flatMap((run) => (run.replay ? [run.replay.heldAfterFreeBytes] : []));
+  return result.skipped === undefined && held.length > 0 ? { ...result, heldAfterFreeBytes: median(held) } : result;
 }
 
 function settingsOf(spec: SyntheticSpec | PreparedReplay): WorkloadSettings {
