@@ -55,6 +55,17 @@
     return max;
   }
 
+  // Whole decades below the smallest value and above the largest: a log axis's bars start at its
+  // bottom, so a bottom just under the smallest bar would leave that bar no height.
+  function decadesAround(spec) {
+    return function (u, min, max) {
+      if (!(min > 0)) return [1, 10];
+      var bottom = Math.pow(10, Math.floor(Math.log10(min)));
+      if (bottom >= min) bottom /= 10;
+      return [bottom, Math.pow(10, Math.ceil(Math.log10(Math.max(max, dataMax(spec)))))];
+    };
+  }
+
   // Target names can be long; tilt them only when they would not fit side by side.
   function categoryAxisRotation(spec, width) {
     var total = spec.categories.reduce(function (sum, c) { return sum + textWidth(c, AXIS_FONT) + 12; }, 0);
@@ -137,7 +148,7 @@
     var width = el.clientWidth;
     var indices = spec.categories.map(function (_, i) { return i; });
     var rotation = categoryAxisRotation(spec, width);
-    var yScale = spec.logScale ? { distr: 3, log: 10 } : { range: [0, dataMax(spec) * 1.1 || 1] };
+    var yScale = spec.logScale ? { distr: 3, log: 10, range: decadesAround(spec) } : { range: [0, dataMax(spec) * 1.1 || 1] };
     var opts = {
       title: spec.title,
       width: width,
