@@ -152,12 +152,12 @@ export class HeapInspector {
       const tier = this.tiers.find((t) => t.kind === kind);
       if (tier) {
         slabs.push({
-          slab, kind: kind === SLAB_KIND_SMALL ? 'small' : 'mid', classIndex: tag & 255,
+          slab, chunk, kind: kind === SLAB_KIND_SMALL ? 'small' : 'mid', classIndex: tag & 255,
           blockSize: tier.classes.sizes[tag & 255], usedBlocks: this.word(chunk, SLAB_USED), capacity: this.word(chunk, SLAB_CAPACITY),
         });
       } else {
         const name = kind === SLAB_KIND_META ? 'meta' : kind === SLAB_KIND_PAGES ? 'pages' : 'free';
-        slabs.push({ slab, kind: name, classIndex: -1, blockSize: 0, usedBlocks: 0, capacity: 0 });
+        slabs.push({ slab, chunk: slab, kind: name, classIndex: -1, blockSize: 0, usedBlocks: 0, capacity: 0 });
       }
     }
     return { slabBytes: SLAB_BYTES, slabsPerSegment: SLABS_PER_SEGMENT, slabs };

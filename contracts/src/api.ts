@@ -99,8 +99,11 @@ export interface HeapMapSlab {
   readonly slab: number;
   /** what the slab holds: metadata, nothing, small blocks of one class, a mid-tier chunk or a page run */
   readonly kind: 'meta' | 'free' | 'small' | 'mid' | 'pages';
+  /** first slab of the chunk this slab belongs to (itself outside block-holding chunks) */
+  readonly chunk: number;
   readonly classIndex: number;
   readonly blockSize: number;
+  /** blocks in use and capacity of the whole chunk: every slab of a multi-slab chunk repeats them */
   readonly usedBlocks: number;
   readonly capacity: number;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatChange, formatNanoseconds, formatRate, formatRatio } from '../../tools/report/format.ts';
 import { jsonForScript } from '../../tools/report/html.ts';
-import { buildCharts, medianBatchNs } from '../../tools/report/chart-specs.ts';
+import { buildCharts, medianBatchNs, needsLogScale } from '../../tools/report/chart-specs.ts';
 import { styleTargets } from '../../tools/report/targets.ts';
 import { heapMapSummary, hueForBlockSize, slabColor } from '../../tools/report/heap-map-svg.ts';
 import type { ReportData, TargetResult } from '../../tools/report/types.ts';
@@ -69,6 +69,17 @@ describe('chart specs', () => {
     expect(chart!.series[2]!.values).toEqual([1, null, 2, null]);
   });
 
+  it('draws throughput and footprint on a log axis when one target is over ten times another', () => {
+    const data = fakeReportData();
+    const charts = buildCharts(data, styleTargets(data.results.map((r) => r.target)));
+    const randomMixed = charts.throughput.find((c) => c.title === 'random_mixed')!;
+    expect(randomMixed.logScale).toBe(true);
+    expect(randomMixed.yLabel).toBe('throughput (M ops/s, log)');
+    expect(needsLogScale([14.2e6, 22.4e6, 9.8e6])).toBe(false);
+    expect(needsLogScale([76.8e6, 0.45e6])).toBe(true);
+    expect(needsLogScale([0, 5e6])).toBe(false);
+  });
+
   it('leaves skipped results out of the charts', () => {
     const charts = buildCharts(fakeReportData(), styleTargets(fakeReportData().results.map((r) => r.target)));
     expect(charts.throughput.flatMap((c) => c.categories)).not.toContain('native:mimalloc');
@@ -77,7 +88,7 @@ describe('chart specs', () => {
 
 describe('heap map', () => {
   it('greys free and metadata slabs and colours the rest by size and fullness', () => {
-    const base = { slab: 1, classIndex: 3, blockSize: 64, capacity: 1024 } as const;
+    const base = { slab: 1, chunk: 1, classIndex: 3, blockSize: 64, capacity: 1024 } as const;
     expect(slabColor({ ...base, kind: 'free', usedBlocks: 0 })).toBe('#e2e2e2');
     expect(slabColor({ ...base, kind: 'meta', usedBlocks: 0 })).toBe('#7a7a7a');
     const empty = slabColor({ ...base, kind: 'small', usedBlocks: 0 });

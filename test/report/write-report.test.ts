@@ -64,6 +64,27 @@ describe('writeReport', () => {
     expect(html.match(/<rect /g)).toHaveLength(slabs);
   });
 
+  it('says what each workload ran and how many rounds', () => {
+    const { html } = written(fakeReportData());
+    const settings = /<section id="settings">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    expect(settings).toContain('5 interleaved rounds');
+    expect(settings).toMatch(/<td>random_mixed<\/td><td>synthetic<\/td><td class="num">1,000,000<\/td><td class="num">256<\/td><td class="num">16 B – 1 KiB<\/td><td class="num">42<\/td>/);
+    expect(settings).toMatch(/trace larson\.mtrace\.gz<\/td><td class="num">123,456 events/);
+  });
+
+  it('shows held after free with what it means, and an unmeasured footprint as such', () => {
+    const data = fakeReportData();
+    const results = data.results.map((r) =>
+      r.workload !== 'replay:larson' ? r : r.target === 'thi.ng' ? { ...r, footprintBytes: 0 } : { ...r, heldAfterFreeBytes: 3 << 20 },
+    );
+    const { html } = written({ ...data, results });
+    const all = /<section id="results">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    expect(all).toContain('<th>held after free</th>');
+    expect(all).toMatch(/held after free \(replays of JS targets\): .* at most its peak/i);
+    expect(all).toMatch(/thi\.ng.*<td class="num">unmeasured<\/td>/);
+    expect(all).toMatch(/hakmem-a.*<td class="num">3 MiB<\/td>/);
+  });
+
   it('handles a report with nothing in it', () => {
     const { html } = written(EMPTY);
     expect(inlineCharts(html)).toEqual([]);

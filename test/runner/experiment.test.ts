@@ -26,7 +26,31 @@ describe('runExperiment', () => {
     expect(data.results.every((result) => result.runs.length === 7 && result.medianOpsPerSec > 0)).toBe(true);
     expect(data.comparisons).toHaveLength(1);
     expect(data.comparisons[0]).toMatchObject({ baseline: 'fused', candidate: 'fused#2', verdict: 'no clear difference' });
+    expect(data.settings).toEqual({
+      rounds: 7,
+      workloads: [{ kind: 'synthetic', workload: 'random_mixed', iterations: 200_000, ws: 256, min: 16, max: 1024, seed: 42 }],
+    });
   });
+
+  it('records a replay trace and what JS targets still hold after free, at most their peak', async () => {
+    // 2000 blocks of 100 B to 8 KiB live at once, then freed
+    const sizes = Array.from({ length: 2000 }, (_, i) => 100 + ((i * 2654435761) % 8092));
+    const lines = ['= Start', ...sizes.map((size, i) => `+ 0x${(0x10000 + i * 0x4000).toString(16)} 0x${size.toString(16)}`),
+      ...sizes.map((_, i) => `- 0x${(0x10000 + i * 0x4000).toString(16)}`), '= End', ''];
+    const file = join(mkdtempSync(join(tmpdir(), 'hakmem-trace-')), 'small.mtrace');
+    writeFileSync(file, lines.join('\n'));
+    const { data } = await runExperimentWithDetails({
+      targets: ['hakmem', 'thi.ng'],
+      workloads: [{ kind: 'replay', file }],
+      rounds: 2,
+    });
+    expect(data.settings!.workloads[0]).toMatchObject({ kind: 'replay', file: 'small.mtrace' });
+    for (const result of data.results) {
+      expect(result.footprintBytes).toBeGreaterThan(0);
+      expect(result.heldAfterFreeBytes).toBeGreaterThan(0);
+      expect(result.heldAfterFreeBytes).toBeLessThanOrEqual(result.footprintBytes);
+    }
+  }, 60_000);
 
   it('skips a target whose run fails, once, with the reason', async () => {
     const notes: string[] = [];

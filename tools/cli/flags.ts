@@ -44,7 +44,8 @@ export function parseArgs(args: readonly string[], specs: Readonly<Record<string
   const flags: FlagValues = {};
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    // -h is the one short flag, as every command line tool takes it
+    const arg = args[i] === '-h' && specs.help ? '--help' : args[i]!;
     if (!arg.startsWith('--')) {
       positionals.push(arg);
       continue;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { BENCH_USAGE, benchCommand } from './bench.ts';
 import { checkCommand } from './check.ts';
 import { experimentCommand } from './experiment.ts';
@@ -14,7 +15,8 @@ const USAGE = `usage: hakmem COMMAND [options]
   roles             every role, its default box and the boxes that fill it
   check DIR...      the contract checks (A-D, hot path) on box directories, also outside this repository
 
-hakmem COMMAND --help tells more.
+  -h, --help        this text; hakmem COMMAND --help (or -h) tells more about one command
+  --version         the package's version
 
 ${BENCH_USAGE}`;
 
@@ -26,11 +28,20 @@ const COMMANDS: Record<string, (args: readonly string[], io: Io) => Promise<numb
   check: checkCommand,
 };
 
+/** package.json sits two levels up from both this file and the compiled dist/tools/cli.js. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /** Runs the hakmem command line; returns the exit code (2 for a usage mistake, 1 for a failure). */
 export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
   const [command, ...args] = argv;
   try {
-    if (command === undefined || command === '--help' || command === 'help') {
+    if (command === '--version') {
+      io.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    }
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     }

@@ -11,7 +11,7 @@ export function throughputTable(results: readonly TargetResult[]): string {
       result.target,
       formatCount(result.medianOpsPerSec),
       `${formatCount(result.opsCiLow)} .. ${formatCount(result.opsCiHigh)}`,
-      formatBytes(result.footprintBytes),
+      footprintText(result.footprintBytes),
       formatNs(median(runs.map((run) => run.batchNs.p50))),
       formatNs(median(runs.map((run) => run.batchNs.p99))),
       formatNs(median(runs.map((run) => run.batchNs.max))),
@@ -54,16 +54,28 @@ export function timeRankTable(results: readonly TargetResult[]): string {
   return table(['by time', 'median', '95% CI', 'events/sec'], rows);
 }
 
-/** Targets ranked by peak footprint (smallest first), with the interval of the median footprint. */
+/** A footprint of 0 means nothing measured it: no allocator holds nothing after allocating. */
+function footprintText(bytes: number): string {
+  return bytes > 0 ? formatBytes(bytes) : 'unmeasured';
+}
+
+/** What "held after free" is, printed under the table that shows it. */
+export const HELD_AFTER_FREE_NOTE =
+  'held after free: what the target still holds once every block is freed, at most its peak. A linear memory (hakmem, thi.ng)\n' +
+  'never gives pages back, so it keeps its peak; js-gc holds what the GC has not collected yet. Native peers: not measured (-).';
+
+/** Targets ranked by peak footprint (smallest first, unmeasured last), with the interval of the median footprint. */
 export function footprintRankTable(results: readonly TargetResult[], heldAfterFree: ReadonlyMap<string, number>): string {
   const measured = results.filter((result) => result.skipped === undefined);
-  const ranked = [...measured].sort((a, b) => a.footprintBytes - b.footprintBytes);
+  const rankKey = (result: TargetResult) => (result.footprintBytes > 0 ? result.footprintBytes : Infinity);
+  const ranked = [...measured].sort((a, b) => rankKey(a) - rankKey(b));
   const rows = ranked.map((result, index) => {
     const ci = bootstrapMedianCi(result.runs.map((run) => run.footprintBytes));
     const held = heldAfterFree.get(result.target);
-    return [`${index + 1}. ${result.target}`, formatBytes(result.footprintBytes), `${formatBytes(ci.low)} .. ${formatBytes(ci.high)}`, held === undefined ? '-' : formatBytes(held)];
+    const interval = result.footprintBytes > 0 ? `${formatBytes(ci.low)} .. ${formatBytes(ci.high)}` : '';
+    return [`${index + 1}. ${result.target}`, footprintText(result.footprintBytes), interval, held === undefined ? '-' : formatBytes(held)];
   });
-  return table(['by footprint', 'peak', '95% CI', 'held after free'], rows);
+  return `${table(['by footprint', 'peak', '95% CI', 'held after free'], rows)}\n${HELD_AFTER_FREE_NOTE}`;
 }
 
 export function skippedLines(results: readonly TargetResult[]): string[] {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PRESET_NAMES } from '../../composition/src/node.ts';
+import { PRESET_NAMES, resolveVariantFile } from '../../composition/src/node.ts';
 import { nativeAvailability, NATIVE_ALLOCATORS } from '../native/index.ts';
 import { NATIVE_TARGETS, PEER_TARGETS, YARDSTICK_TARGETS, targetKind } from '../runner/index.ts';
 import { UsageError } from './flags.ts';
@@ -14,13 +14,23 @@ export function checkTargets(names: readonly string[]): string[] {
       throw new UsageError(`--variant "${name}": unknown native allocator (expected one of ${NATIVE_TARGETS.join(', ')})`);
     }
     if (kind.kind === 'peer' || kind.kind === 'yardstick' || PRESET_NAMES.includes(name)) return name;
-    if (existsSync(name)) return resolve(name);
+    if (existsSync(name)) return checkedVariantFile(name);
     throw new UsageError(
       `--variant "${name}" is neither a preset (${PRESET_NAMES.join(', ')}), a peer (${PEER_TARGETS.join(', ')}), ` +
         `a yardstick (${YARDSTICK_TARGETS.join(', ')}), ` +
         `native:NAME (${NATIVE_ALLOCATORS.map((allocator) => allocator.name).join(', ')}) nor an existing variant file`,
     );
   });
+}
+
+/** A variant file that does not compose would only be skipped run after run: refuse it before measuring. */
+function checkedVariantFile(file: string): string {
+  try {
+    resolveVariantFile(file, process.env);
+  } catch (error) {
+    throw new UsageError(`--variant "${file}": ${error instanceof Error ? error.message : String(error)}; fix the file or pass a preset`);
+  }
+  return resolve(file);
 }
 
 /** Every preset, every peer and every native allocator this machine has. */

@@ -99,14 +99,29 @@ function scaled(values: readonly number[], divisor: number): number[] {
   return values.map((v) => v / divisor);
 }
 
+/** Past this spread between the largest and the smallest bar, a linear axis flattens the small ones to nothing. */
+const LOG_SCALE_SPREAD = 10;
+
+/** Whether bars of these values need a log axis to all be readable. */
+export function needsLogScale(values: readonly number[]): boolean {
+  const positive = values.filter((v) => v > 0);
+  return positive.length >= 2 && Math.max(...positive) / Math.min(...positive) > LOG_SCALE_SPREAD;
+}
+
+/** A bar a log axis cannot draw (0: nothing measured) becomes a gap rather than a bar to zero. */
+function drawable(values: readonly number[], log: boolean): (number | null)[] {
+  return values.map((v) => (log && v <= 0 ? null : v));
+}
+
 function throughputChart(workload: string, results: readonly TargetResult[], styles: readonly TargetStyle[]): CategoryChart {
   const unit = pickUnit('rate', Math.max(...results.map((r) => r.opsCiHigh)));
+  const log = needsLogScale(results.map((r) => r.medianOpsPerSec));
   return {
     kind: 'category',
     title: workload,
-    yLabel: `throughput (${unit.label})`,
+    yLabel: `throughput (${unit.label}${log ? ', log' : ''})`,
     unit: unit.label,
-    logScale: false,
+    logScale: log,
     rangeLines: false,
     ...categoriesOf(results, styles),
     series: [
@@ -114,9 +129,9 @@ function throughputChart(workload: string, results: readonly TargetResult[], sty
         label: 'median',
         style: 'bars',
         color: '#555',
-        values: scaled(results.map((r) => r.medianOpsPerSec), unit.divisor),
-        low: scaled(results.map((r) => r.opsCiLow), unit.divisor),
-        high: scaled(results.map((r) => r.opsCiHigh), unit.divisor),
+        values: drawable(scaled(results.map((r) => r.medianOpsPerSec), unit.divisor), log),
+        low: drawable(scaled(results.map((r) => r.opsCiLow), unit.divisor), log),
+        high: drawable(scaled(results.map((r) => r.opsCiHigh), unit.divisor), log),
       },
     ],
   };
@@ -124,15 +139,16 @@ function throughputChart(workload: string, results: readonly TargetResult[], sty
 
 function footprintChart(workload: string, results: readonly TargetResult[], styles: readonly TargetStyle[]): CategoryChart {
   const unit = pickUnit('bytes', Math.max(...results.map((r) => r.footprintBytes)));
+  const log = needsLogScale(results.map((r) => r.footprintBytes));
   return {
     kind: 'category',
     title: workload,
-    yLabel: `peak footprint (${unit.label})`,
+    yLabel: `peak footprint (${unit.label}${log ? ', log' : ''})`,
     unit: unit.label,
-    logScale: false,
+    logScale: log,
     rangeLines: false,
     ...categoriesOf(results, styles),
-    series: [{ label: 'footprint', style: 'bars', color: '#555', values: scaled(results.map((r) => r.footprintBytes), unit.divisor) }],
+    series: [{ label: 'footprint', style: 'bars', color: '#555', values: drawable(scaled(results.map((r) => r.footprintBytes), unit.divisor), log) }],
   };
 }
 

@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** the page must fit a common laptop screen: nothing may widen it past this */
+export const PAGE_WIDTH = 1400;
 
 /** Chromium flags for a quiet, offline, sandbox-free run in a container. */
 const CHROMIUM_ARGS = [
@@ -23,7 +25,7 @@ const CHROMIUM_ARGS = [
 
 export interface PageCheck {
   readonly ok: boolean;
-  /** console errors, uncaught exceptions, network requests and missing charts, in the order seen */
+  /** console errors, uncaught exceptions, network requests, missing charts, overflow and empty legend rows, in the order seen */
   readonly consoleErrors: string[];
   /** path of the full-page PNG, when one was asked for */
   readonly screenshot?: string;
@@ -42,7 +44,7 @@ export async function checkPageInChromium(
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: PAGE_WIDTH, height: 900 } });
     const consoleErrors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
@@ -58,6 +60,10 @@ export async function checkPageInChromium(
     const placeholders = await page.locator('[data-chart]').count();
     const rendered = await page.locator('[data-chart]:has(.uplot canvas)').count();
     if (rendered < placeholders) consoleErrors.push(`only ${rendered} of ${placeholders} charts rendered`);
+    const pageWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+    if (pageWidth > PAGE_WIDTH) consoleErrors.push(`the page is ${pageWidth} px wide, wider than its ${PAGE_WIDTH} px window`);
+    const emptyLegendRows = await page.locator('.u-legend .u-value').evaluateAll((cells) => cells.filter((cell) => /^\s*(–|-)?\s*$/.test(cell.textContent ?? '')).length);
+    if (emptyLegendRows > 0) consoleErrors.push(`${emptyLegendRows} chart legend entries show no value`);
 
     if (options.screenshot !== undefined) await page.screenshot({ path: options.screenshot, fullPage: true });
     return {

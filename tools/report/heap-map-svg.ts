@@ -95,15 +95,26 @@ export function heapMapSvg(map: HeapMap): string {
   return `<svg class="heap-map" role="img" aria-label="${escapeHtml(label)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
 }
 
-/** Counts per kind and how full the block-holding slabs are, the numbers behind the picture. */
+/** Bytes in use and capacity of the block-holding chunks, each chunk counted once however many slabs it spans. */
+export function heapMapFill(map: HeapMap): { usedBytes: number; capacityBytes: number } {
+  const chunks = new Map<number, HeapMapSlab>();
+  for (const slab of map.slabs) if (slab.capacity > 0) chunks.set(slab.chunk, slab);
+  let usedBytes = 0;
+  let capacityBytes = 0;
+  for (const chunk of chunks.values()) {
+    usedBytes += chunk.usedBlocks * chunk.blockSize;
+    capacityBytes += chunk.capacity * chunk.blockSize;
+  }
+  return { usedBytes, capacityBytes };
+}
+
+/** Counts per kind and how full the block-holding chunks are, the numbers behind the picture. */
 export function heapMapSummary(map: HeapMap): string {
   const counts = new Map<HeapMapSlab['kind'], number>();
   for (const slab of map.slabs) counts.set(slab.kind, (counts.get(slab.kind) ?? 0) + 1);
-  const holding = map.slabs.filter((s) => s.kind === 'small' || s.kind === 'mid' || s.kind === 'pages');
-  const used = holding.reduce((sum, s) => sum + s.usedBlocks * s.blockSize, 0);
-  const capacity = holding.reduce((sum, s) => sum + s.capacity * s.blockSize, 0);
+  const { usedBytes: used, capacityBytes: capacity } = heapMapFill(map);
   const kinds = (['small', 'mid', 'pages', 'free', 'meta'] as const).map((k) => `${counts.get(k) ?? 0} ${k}`).join(', ');
-  const fill = capacity > 0 ? `; ${formatBytes(used)} used of ${formatBytes(capacity)} in block-holding slabs (${Math.round((used / capacity) * 100)}%)` : '';
+  const fill = capacity > 0 ? `; ${formatBytes(used)} used of ${formatBytes(capacity)} in block-holding chunks (${Math.round((used / capacity) * 100)}%)` : '';
   return `${map.slabs.length} slabs (${kinds})${fill}`;
 }
 

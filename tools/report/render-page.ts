@@ -3,7 +3,7 @@ import type { ReportData } from './types.ts';
 import { escapeHtml, jsonForScript } from './html.ts';
 import { buildCharts, type ChartSpec } from './chart-specs.ts';
 import { styleTargets, type TargetStyle } from './targets.ts';
-import { comparisonTable, summaryTable, targetLabel } from './tables.ts';
+import { comparisonTable, settingsTable, summaryTable, targetLabel } from './tables.ts';
 import { heapMapLegend, heapMapSummary, heapMapSvg } from './heap-map-svg.ts';
 import { readPageAssets } from './inline-assets.ts';
 
@@ -36,10 +36,16 @@ function heapMapsSection(data: ReportData): string {
   const figures = data.heapMaps.map(
     ({ target, workload, map }) =>
       `<figure class="heap-map-figure"><figcaption>${escapeHtml(target)} · ${escapeHtml(workload)}</figcaption>` +
-      `<div class="summary">${escapeHtml(heapMapSummary(map))}</div>${heapMapSvg(map)}</figure>`,
+      `<div class="summary">${escapeHtml(heapMapSummary(map))}</div><div class="heap-map-scroll">${heapMapSvg(map)}</div></figure>`,
   );
   return `${heapMapLegend()}<div class="heap-maps">${figures.join('\n')}</div>`;
 }
+
+const RESULTS_NOTE =
+  'Peak footprint: native peers, the RSS growth of the run; JS targets, the smaller of their own count and the RSS growth ' +
+  '(unmeasured when neither saw anything). Held after free (replays of JS targets): what the target still holds once every ' +
+  'block is freed, at most its peak: a linear memory (hakmem, thi.ng) never gives pages back, so it keeps its peak; ' +
+  'js-gc holds what the garbage collector has not collected yet.';
 
 export function renderReportHtml(data: ReportData): string {
   const styles = styleTargets(allTargets(data));
@@ -49,13 +55,14 @@ export function renderReportHtml(data: ReportData): string {
   const assets = readPageAssets();
 
   const sections = [
+    ['settings', 'Workloads', settingsTable(data.settings)],
     ['comparisons', 'Comparisons', '<p class="note">Ratio of median throughput, candidate over baseline, with its 95% confidence interval.</p>' + comparisonTable(data.comparisons, byTarget)],
     ['throughput', 'Throughput', '<p class="note">Median over runs; whiskers show the 95% confidence interval. Higher is better.</p>' + placeholders.grid(charts.throughput, 'no measured results')],
     ['footprint', 'Footprint', '<p class="note">Peak memory held during the run. Lower is better.</p>' + placeholders.grid(charts.footprint, 'no measured results')],
     ['latency', 'Batch latency', '<p class="note">Time per batch of 64 operations: p50, p99 and worst batch, each the median across runs. Log scale.</p>' + placeholders.grid(charts.latency, 'no batch timings')],
     ['over-time', 'Live bytes and footprint over time', '<p class="note">Solid: footprint; dashed: live bytes requested by the trace.</p>' + placeholders.grid(charts.timeSeries, 'no replay series', 'chart-list')],
     ['heap-maps', 'Heap maps at peak', '<p class="note">One cell per slab, one row per segment; hover a cell for its details.</p>' + heapMapsSection(data)],
-    ['results', 'All results', summaryTable(data.results, byTarget)],
+    ['results', 'All results', `<p class="note">${RESULTS_NOTE}</p>${summaryTable(data.results, byTarget)}`],
   ] as const;
 
   return `<!doctype html>

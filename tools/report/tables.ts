@@ -1,5 +1,5 @@
 /** The two tables of the report, rendered to HTML at report time so they read fine without script. */
-import type { Comparison, TargetResult } from './types.ts';
+import type { Comparison, RunSettings, TargetResult } from './types.ts';
 import { escapeHtml } from './html.ts';
 import { formatBytes, formatChange, formatRange, formatRate, formatRatio, formatSignificant } from './format.ts';
 import type { TargetStyle } from './targets.ts';
@@ -26,12 +26,13 @@ export function summaryTable(results: readonly TargetResult[], styles: ReadonlyM
   const rows = sorted.map((r, i) => {
     const cells =
       r.skipped !== undefined
-        ? `<td colspan="5" class="skipped">skipped: ${escapeHtml(r.skipped)}</td>`
+        ? `<td colspan="6" class="skipped">skipped: ${escapeHtml(r.skipped)}</td>`
         : [
             `<td class="num">${formatRate(r.medianOpsPerSec)}</td>`,
             `<td class="num">${formatRange('rate', r.opsCiLow, r.opsCiHigh)}</td>`,
             `<td class="num">${formatSignificant(r.medianSeconds)} s</td>`,
-            `<td class="num">${formatBytes(r.footprintBytes)}</td>`,
+            `<td class="num">${r.footprintBytes > 0 ? formatBytes(r.footprintBytes) : 'unmeasured'}</td>`,
+            `<td class="num">${r.heldAfterFreeBytes === undefined ? '–' : formatBytes(r.heldAfterFreeBytes)}</td>`,
             `<td class="num">${r.runs.length}</td>`,
           ].join('');
     const firstOfWorkload = i === 0 || sorted[i - 1]!.workload !== r.workload;
@@ -39,7 +40,7 @@ export function summaryTable(results: readonly TargetResult[], styles: ReadonlyM
     return `<tr${firstOfWorkload ? ' class="group-start"' : ''}><td>${workloadCell}</td><td>${targetLabel(r.target, styles)}</td>${cells}</tr>`;
   });
   return table(
-    ['workload', 'target', 'median throughput', '95% CI', 'median time', 'peak footprint', 'runs'],
+    ['workload', 'target', 'median throughput', '95% CI', 'median time', 'peak footprint', 'held after free', 'runs'],
     rows,
     'no results',
   );
@@ -62,6 +63,21 @@ export function comparisonTable(comparisons: readonly Comparison[], styles: Read
       `<td class="verdict">${escapeHtml(c.verdict)}</td></tr>`,
   );
   return table(['workload', 'candidate (B)', 'baseline (A)', 'throughput B / A', '95% CI', 'detects', 'verdict'], rows, 'no comparisons');
+}
+
+/** What each workload ran, and how many interleaved rounds: the numbers on the page are of these. */
+export function settingsTable(settings: RunSettings | undefined): string {
+  if (settings === undefined) return '<p class="empty">the run settings were not recorded</p>';
+  const rows = settings.workloads.map((w) =>
+    w.kind === 'synthetic'
+      ? `<tr><td>${escapeHtml(w.workload)}</td><td>synthetic</td><td class="num">${w.iterations.toLocaleString('en')}</td>` +
+        `<td class="num">${w.ws}</td><td class="num">${w.workload === 'phase' ? 'by phase' : `${formatBytes(w.min)} – ${formatBytes(w.max)}`}</td>` +
+        `<td class="num">${w.seed}</td></tr>`
+      : `<tr><td>${escapeHtml(w.workload)}</td><td>trace ${escapeHtml(w.file)}</td><td class="num">${w.events.toLocaleString('en')} events</td>` +
+        `<td class="num">–</td><td class="num">peak live ${formatBytes(w.peakLiveBytes)}</td><td class="num">–</td></tr>`,
+  );
+  return `<p class="note">${settings.rounds} interleaved rounds per target and workload, after a warm-up.</p>` +
+    table(['workload', 'kind', 'iterations', 'ws (live slots)', 'sizes', 'seed'], rows, 'no workloads');
 }
 
 function table(headers: readonly string[], rows: readonly string[], emptyText: string): string {

@@ -25,7 +25,10 @@ export interface TargetResult {
   readonly opsCiLow: number;
   readonly opsCiHigh: number;
   readonly medianSeconds: number;
+  /** median peak footprint; 0 when nothing measured it */
   readonly footprintBytes: number;
+  /** replays of JS targets: median footprint still held once every block was freed, at most the peak */
+  readonly heldAfterFreeBytes?: number;
   readonly skipped?: string;
 }
 
@@ -38,6 +41,25 @@ export interface TimeSeries {
   readonly footprintBytes: readonly number[];
 }
 
+/** What one workload ran: a synthetic loop's parameters, or a trace and its size. */
+export type WorkloadSettings =
+  | {
+      readonly kind: 'synthetic';
+      readonly workload: string;
+      readonly iterations: number;
+      readonly ws: number;
+      readonly min: number;
+      readonly max: number;
+      readonly seed: number;
+    }
+  | { readonly kind: 'replay'; readonly workload: string; readonly file: string; readonly events: number; readonly peakLiveBytes: number };
+
+/** How the experiment was run, so the page says what its numbers are of. */
+export interface RunSettings {
+  readonly rounds: number;
+  readonly workloads: readonly WorkloadSettings[];
+}
+
 export interface ReportData {
   readonly title: string;
   readonly createdAt: string;
@@ -47,4 +69,6 @@ export interface ReportData {
   readonly series: readonly TimeSeries[];
   /** heap maps at peak, per hakmem variant and workload */
   readonly heapMaps: readonly { readonly target: string; readonly workload: string; readonly map: HeapMap }[];
+  /** absent in data written before the page showed it */
+  readonly settings?: RunSettings;
 }

@@ -98,7 +98,8 @@ async function runReplayRequest(request: ChildRequest, spec: PreparedReplay, bui
     footprintBytes: replay.footprintBytes,
     seconds: replay.seconds,
     opsPerSec: replay.opsPerSec,
-    heldAfterFreeBytes: replay.heldAfterFreeBytes,
+    // what stays held cannot exceed what was held at the peak, measured as the table measures it
+    heldAfterFreeBytes: Math.min(replay.heldAfterFreeBytes, result.footprintBytes),
     series: downsampled(replay.series),
   };
   return { pid: process.pid, result, replay: stats, ...(map ? { heapMap: map } : {}) };

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { HeapMap } from '../../contracts/src/api.ts';
 import { nativeAvailability, runNative } from '../native/index.ts';
-import type { Comparison, ReportData, TargetResult, TimeSeries } from '../report/types.ts';
-import { relativeHalfWidth } from '../stats/index.ts';
+import type { Comparison, ReportData, TargetResult, TimeSeries, WorkloadSettings } from '../report/types.ts';
+import { median, relativeHalfWidth } from '../stats/index.ts';
 import type { RunResult, RunSpec, SyntheticSpec } from '../workloads/types.ts';
 import { prepareReplay, type PreparedReplay, type TraceCounts } from './prepared-trace.ts';
 import { describeMachine } from './machine.ts';
@@ -138,9 +138,11 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
 
   const slots: Slot[] = [];
   const traces: TraceSummary[] = [];
+  const workloadSettings: WorkloadSettings[] = [];
   for (const workload of options.workloads) {
     const spec = workload.kind === 'replay' ? await prepareReplay(workload) : workload;
     if (spec.kind === 'replay') traces.push({ workload: workloadName(spec), file: spec.file, events: spec.events, counts: spec.counts });
+    workloadSettings.push(settingsOf(spec));
     options.targets.forEach((name, index) => {
       const cell: Cell = { target: labels[index]!, workload: workloadName(spec), runs: [] };
       const reason = unavailable.get(name);
@@ -203,7 +205,9 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
   progress.finish();
 
   const cells = slots.map((slot) => slot.cell);
-  const { results, comparisons } = summarizeCells(cells, labels[0]!, paired);
+  const summary = summarizeCells(cells, labels[0]!, paired);
+  const results = summary.results.map((result, i) => withHeldAfterFree(result, cells[i]!));
+  const { comparisons } = summary;
   const series: TimeSeries[] = cells.flatMap((cell) => {
     if (cell.skipped !== undefined || cell.runs.length === 0) return [];
     const replay = medianRun(cell.runs).replay;
@@ -217,8 +221,22 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
     comparisons,
     series,
     heapMaps,
+    settings: { rounds: round, workloads: workloadSettings },
   };
   return { data, cells, traces, rounds: round, ...(stoppedBecause ? { stoppedBecause } : {}) };
+}
+
+function withHeldAfterFree(result: TargetResult, cell: Cell): TargetResult {
+  const held = cell.runs.flatMap((run) => (run.replay ? [run.replay.heldAfterFreeBytes] : []));
+  return result.skipped === undefined && held.length > 0 ? { ...result, heldAfterFreeBytes: median(held) } : result;
+}
+
+function settingsOf(spec: SyntheticSpec | PreparedReplay): WorkloadSettings {
+  if (spec.kind === 'synthetic') {
+    const { workload, iterations, ws, min, max, seed } = spec;
+    return { kind: 'synthetic', workload, iterations, ws, min, max, seed };
+  }
+  return { kind: 'replay', workload: workloadName(spec), file: basename(spec.file), events: spec.events, peakLiveBytes: spec.counts.peakLiveBytes };
 }
 
 function summarizeCells(cells: readonly Cell[], baseline: string, paired: boolean): { results: TargetResult[]; comparisons: Comparison[] } {

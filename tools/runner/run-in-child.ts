@@ -17,7 +17,7 @@ function lastLine(text: string): string {
  */
 export function runInChild(request: ChildRequest, timeoutSeconds = Infinity, core?: number): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const [command, args] = pinnedCommand(process.execPath, [childBundle(), JSON.stringify(request)], core);
+    const [command, args] = pinnedCommand(process.execPath, ['--expose-gc', childBundle(), JSON.stringify(request)], core);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let timedOut = false;
     const timer = Number.isFinite(timeoutSeconds)

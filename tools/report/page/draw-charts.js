@@ -15,6 +15,32 @@
     return value == null ? '–' : significant.format(value) + ' ' + unit;
   }
 
+  // Tick labels are measured, not guessed, so neither they nor the axis label beside them get cut.
+  var measureCtx = document.createElement('canvas').getContext('2d');
+  var TICK_AND_GAP = 16;
+
+  function textWidth(text, font) {
+    measureCtx.font = font;
+    return measureCtx.measureText(text).width;
+  }
+
+  function yAxisSize(u, values) {
+    if (!values) return 40;
+    var widest = Math.max.apply(null, values.map(function (v) { return v == null ? 0 : textWidth(String(v), AXIS_FONT); }));
+    return Math.ceil(widest) + TICK_AND_GAP;
+  }
+
+  function yTickValues(u, splits) {
+    return splits.map(function (v) { return v == null ? null : compact.format(v); });
+  }
+
+  // A rotated label needs its width times sin(angle) below the axis, plus its own height.
+  function rotatedAxisSize(spec, degrees) {
+    var widest = Math.max.apply(null, spec.categories.map(function (c) { return textWidth(c, AXIS_FONT); }));
+    var angle = Math.abs(degrees) * Math.PI / 180;
+    return Math.ceil(widest * Math.sin(angle) + 14 * Math.cos(angle)) + TICK_AND_GAP;
+  }
+
   function axisStyle(extra) {
     var axis = { font: AXIS_FONT, labelFont: LABEL_FONT, stroke: '#333', grid: { stroke: '#eee' }, ticks: { stroke: '#ccc' } };
     for (var key in extra) axis[key] = extra[key];
@@ -29,10 +55,21 @@
     return max;
   }
 
+  // Whole decades below the smallest value and above the largest: a log axis's bars start at its
+  // bottom, so a bottom just under the smallest bar would leave that bar no height.
+  function decadesAround(spec) {
+    return function (u, min, max) {
+      if (!(min > 0)) return [1, 10];
+      var bottom = Math.pow(10, Math.floor(Math.log10(min)));
+      if (bottom >= min) bottom /= 10;
+      return [bottom, Math.pow(10, Math.ceil(Math.log10(Math.max(max, dataMax(spec)))))];
+    };
+  }
+
   // Target names can be long; tilt them only when they would not fit side by side.
   function categoryAxisRotation(spec, width) {
-    var longest = Math.max.apply(null, spec.categories.map(function (c) { return c.length; }));
-    return longest * 7 * spec.categories.length > width * 0.8 ? -30 : 0;
+    var total = spec.categories.reduce(function (sum, c) { return sum + textWidth(c, AXIS_FONT) + 12; }, 0);
+    return total > width * 0.8 ? -30 : 0;
   }
 
   function drawVerticalLine(ctx, x, y0, y1, capHalfWidth) {
@@ -111,12 +148,15 @@
     var width = el.clientWidth;
     var indices = spec.categories.map(function (_, i) { return i; });
     var rotation = categoryAxisRotation(spec, width);
-    var yScale = spec.logScale ? { distr: 3, log: 10 } : { range: [0, dataMax(spec) * 1.1 || 1] };
+    var yScale = spec.logScale ? { distr: 3, log: 10, range: decadesAround(spec) } : { range: [0, dataMax(spec) * 1.1 || 1] };
     var opts = {
       title: spec.title,
       width: width,
-      height: CHART_HEIGHT + (rotation ? 40 : 0),
+      height: CHART_HEIGHT + (rotation ? rotatedAxisSize(spec, rotation) - 40 : 0),
       cursor: { drag: { x: false, y: false }, points: { show: false } },
+      // the hover legend shows values only while the cursor is on a bar: off it, its rows would be
+      // dashes; a single-series chart needs no legend at all (the axis names the quantity)
+      legend: { show: spec.series.length > 1, live: false },
       scales: { x: { time: false, range: [-0.5, spec.categories.length - 0.5] }, y: yScale },
       axes: [
         axisStyle({
@@ -124,9 +164,9 @@
           values: function (u, splits) { return splits.map(function (i) { return spec.categories[i] || ''; }); },
           grid: { show: false },
           rotate: rotation,
-          size: rotation ? 90 : 40,
+          size: rotation ? rotatedAxisSize(spec, rotation) : 40,
         }),
-        axisStyle({ label: spec.yLabel, size: 56 }),
+        axisStyle({ label: spec.yLabel, size: yAxisSize, values: yTickValues }),
       ],
       series: [{ label: 'target', value: function (u, v) { return v == null ? '–' : spec.categories[v]; } }]
         .concat(spec.series.map(function (s) { return categorySeries(spec, s); })),
@@ -144,10 +184,11 @@
       title: spec.title,
       width: el.clientWidth,
       height: CHART_HEIGHT + 40,
+      legend: { live: false },
       scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max * 1.05 || 1]; } } },
       axes: [
         axisStyle({ label: spec.xLabel, values: function (u, splits) { return splits.map(function (v) { return compact.format(v); }); } }),
-        axisStyle({ label: spec.yLabel, size: 56 }),
+        axisStyle({ label: spec.yLabel, size: yAxisSize, values: yTickValues }),
       ],
       series: [{ label: spec.xLabel, value: function (u, v) { return v == null ? '–' : significant.format(v); } }]
         .concat(spec.series.map(function (s) {
