@@ -2,16 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../tools/cli/io.ts';
-import { main } from '../../tools/cli/main.ts';
+import { runCli as run } from './run-cli.ts';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 function variantFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'hakmem-variant-')), 'variant.json');

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../tools/cli/main.ts';
-import type { Io } from '../../tools/cli/io.ts';
+import { runCli as run } from './run-cli.ts';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('hakmem command line', () => {
   it.each([

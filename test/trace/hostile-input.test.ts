@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../tools/cli/main.ts';
-import type { Io } from '../../tools/cli/io.ts';
+import { runCli as cli } from '../cli/run-cli.ts';
 import { TraceInputError, TraceParseError, parseMtrace } from '../../tools/trace/index.ts';
 import { createRng } from '../../contracts/src/prng.ts';
 
@@ -81,13 +80,6 @@ describe('hostile trace input (finding 7)', () => {
   });
 });
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('hakmem replay on hostile input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hakmem-hostile-'));
