@@ -98,7 +98,7 @@ describe('hakmem replay on hostile input', () => {
     writeFileSync(file, whole.subarray(0, whole.length - 10));
     const text = await cli('replay', file, '--variant', 'hakmem', '--rounds', '2');
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/399 events .*1 incomplete line at the end dropped/);
+    expect(text.stdout).toMatch(/399 events .*1 cut-off line dropped/);
     const json = await cli('replay', file, '--variant', 'hakmem', '--rounds', '2', '--json');
     expect(JSON.parse(json.stdout).targets[0]).toMatchObject({ events: 399, droppedLines: 1 });
   });

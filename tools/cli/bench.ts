@@ -1,6 +1,7 @@
-import { DEFAULT_BUDGET_SECONDS, DEFAULT_ROUNDS, targetKind, type ExperimentOutcome } from '../runner/index.ts';
+import { DEFAULT_BUDGET_SECONDS, DEFAULT_ROUNDS, replayWorkloadName, shardProblem, shardRounds, sweepRecord, targetKind, type ExperimentOutcome, type Shard } from '../runner/index.ts';
 import { THREAD_WORKLOADS } from '../workloads/threads/params.ts';
 import { isSyntheticWorkload, SYNTHETIC_WORKLOADS, syntheticSpec } from '../workloads/index.ts';
+import type { RunSpec, SyntheticSpec } from '../workloads/types.ts';
 import { parseArgs, UsageError, type FlagSpec, type FlagValues } from './flags.ts';
 import type { Io } from './io.ts';
 import { measure, writeReportFile } from './measure.ts';
@@ -22,6 +23,7 @@ export const COMPARE_FLAGS: Record<string, FlagSpec> = {
   budget: { type: 'count' },
   paired: { type: 'boolean' },
   pin: { type: 'natural' },
+  shard: { type: 'string' },
   help: { type: 'boolean' },
 };
 
@@ -34,6 +36,8 @@ export const COMPARE_USAGE = `  --swap ROLE=A,B   compose the first --variant wi
   --budget S        seconds --precision may spend (default ${DEFAULT_BUDGET_SECONDS})
   --paired          compare runs of the same round with each other (median of per-round ratios)
   --pin CORE        run every measured process on that core only (taskset)
+  --shard I/N       run shard I of N: rounds I, I+N, I+2N, ... of every target (N <= --rounds);
+                    hakmem merge puts the shards' --json outputs together (not with --precision)
   --timeout S       stop a run after S seconds and skip that variant (default none)
   --json            print one JSON document on stdout instead of tables
   --report FILE     also write the HTML report
@@ -54,14 +58,48 @@ export function comparedTargets(flags: FlagValues): string[] {
 
 /** How rounds are run and compared, from the comparing flags. */
 export function comparisonSettings(flags: FlagValues) {
+  const rounds = (flags.rounds as number | undefined) ?? DEFAULT_ROUNDS;
+  const precision = flags.precision !== undefined ? parsePrecision(flags.precision as string) : undefined;
+  const shard = parseShard(flags.shard as string | undefined, rounds, precision);
   return {
-    rounds: (flags.rounds as number | undefined) ?? DEFAULT_ROUNDS,
+    rounds,
     runTimeoutSeconds: flags.timeout as number | undefined,
-    ...(flags.precision !== undefined ? { precision: parsePrecision(flags.precision as string) } : {}),
+    ...(precision !== undefined ? { precision } : {}),
     ...(flags.budget !== undefined ? { budgetSeconds: flags.budget as number } : {}),
     paired: Boolean(flags.paired),
     ...(flags.pin !== undefined ? { core: flags.pin as number } : {}),
+    ...(shard ? { shard } : {}),
   };
+}
+
+/** `--shard I/N` checked against the rounds and --precision; undefined without the flag. */
+export function parseShard(raw: string | undefined, rounds: number, precision: number | undefined): Shard | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(raw);
+  const shard = match ? { index: Number(match[1]), count: Number(match[2]) } : undefined;
+  if (!shard || shard.index < 1 || shard.index > shard.count) throw new UsageError(`--shard expects I/N with 1 <= I <= N (e.g. 2/3: the second of three shards), got "${raw}"`);
+  if (precision !== undefined) {
+    throw new UsageError('--shard and --precision do not go together: --precision adds rounds until every interval is narrow, ' +
+      'which needs all the runs in one place; give the shards a fixed --rounds and merge them');
+  }
+  if (shardProblem(shard, rounds, undefined)) {
+    throw new UsageError(`--shard ${raw} with ${rounds} rounds: each shard runs whole rounds (every target of a round on the same machine), ` +
+      `so ${shard.count} shards need --rounds ${shard.count} or more`);
+  }
+  return shard;
+}
+
+/** The line saying which rounds a shard ran, when it is one. */
+export function shardLine(outcome: ExperimentOutcome): string {
+  if (!outcome.shard) return '';
+  const { index, count } = outcome.shard;
+  return `shard ${index}/${count}: rounds ${shardRounds(outcome.rounds, outcome.shard).join(', ')} of ${outcome.rounds}; ` +
+    `hakmem merge puts the ${count} shards' --json outputs together\n`;
+}
+
+/** What shards of one sweep must agree on besides targets and traces: the workloads' settings (traces by name). */
+export function sweepSpecs(workloads: readonly RunSpec[]): unknown[] {
+  return workloads.map((workload) => (workload.kind === 'replay' ? { kind: 'replay', name: replayWorkloadName(workload.file) } : workload));
 }
 
 /** `3%`, `3` (percent) or `0.03`: a half-width between 0.1% and 50%. */
@@ -118,6 +156,7 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
     if (flags.precision !== undefined || flags.paired || flags.pin !== undefined) {
       throw new UsageError(`--precision, --paired and --pin go with the single-thread workloads, not ${workload}`);
     }
+    if (flags.shard !== undefined) throw new UsageError(`--shard goes with the single-thread workloads, not ${workload}`);
     const options = {
       workload, targets: comparedTargets(flags), threads: (flags.threads as number | undefined) ?? 2,
       rounds: flags.rounds as number | undefined, iterations: flags.iterations as number | undefined, seed: flags.seed as number | undefined,
@@ -140,8 +179,23 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
     Boolean(flags.progress),
     io,
   );
+  printBench(outcome, { specs: sweepSpecs([spec]), swap: flags.swap !== undefined }, Boolean(flags.json), io);
+  if (flags.report !== undefined) await writeReportFile(outcome.data, flags.report as string, io);
+  return 0;
+}
+
+/** What bench's output needs besides the runs; the sweep record carries it to hakmem merge. */
+export interface BenchContext {
+  readonly specs: unknown[];
+  /** --swap was given: rank every target */
+  readonly swap: boolean;
+}
+
+/** bench's tables, or with --json its document (the sweep record included); hakmem merge prints merged sweeps with it too. */
+export function printBench(outcome: ExperimentOutcome, context: BenchContext, json: boolean, io: Io): void {
   const { data, rounds } = outcome;
-  if (flags.json) {
+  const spec = context.specs[0] as SyntheticSpec;
+  if (json) {
     const perTarget = data.results.map((result) => ({
       variant: result.target,
       workload: result.workload,
@@ -152,15 +206,14 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
       runs: result.runs,
       ...(result.skipped !== undefined ? { skipped: result.skipped } : {}),
     }));
-    io.stdout.write(`${JSON.stringify({ spec, rounds, machine: data.machine, targets: perTarget, comparisons: data.comparisons }, null, 2)}\n`);
-  } else {
-    const sizes = workload === 'phase' ? 'sizes by phase' : `sizes ${spec.min}..${spec.max}`;
-    io.stdout.write(`${workload}: ${spec.iterations} iterations, ws ${spec.ws}, ${sizes}, seed ${spec.seed}, ${rounds} rounds\n${roundsLine(outcome)}\n`);
-    io.stdout.write(`${throughputTable(data.results)}\n`);
-    const comparisons = comparisonTable(data.comparisons);
-    if (comparisons) io.stdout.write(`\n${comparisons}\n`);
-    if (flags.swap !== undefined) io.stdout.write(`\n${rankTable(data.results, data.comparisons)}\n`);
+    const sweep = sweepRecord(outcome, { name: 'bench', context });
+    io.stdout.write(`${JSON.stringify({ spec, rounds, machine: data.machine, targets: perTarget, comparisons: data.comparisons, sweep }, null, 2)}\n`);
+    return;
   }
-  if (flags.report !== undefined) await writeReportFile(data, flags.report as string, io);
-  return 0;
+  const sizes = spec.workload === 'phase' ? 'sizes by phase' : `sizes ${spec.min}..${spec.max}`;
+  io.stdout.write(`${spec.workload}: ${spec.iterations} iterations, ws ${spec.ws}, ${sizes}, seed ${spec.seed}, ${rounds} rounds\n${roundsLine(outcome)}${shardLine(outcome)}\n`);
+  io.stdout.write(`${throughputTable(data.results)}\n`);
+  const comparisons = comparisonTable(data.comparisons);
+  if (comparisons) io.stdout.write(`\n${comparisons}\n`);
+  if (context.swap) io.stdout.write(`\n${rankTable(data.results, data.comparisons)}\n`);
 }

@@ -4,6 +4,7 @@ import { checkCommand } from './check.ts';
 import { experimentCommand } from './experiment.ts';
 import { UsageError } from './flags.ts';
 import { PROCESS_IO, type Io } from './io.ts';
+import { mergeCommand } from './merge.ts';
 import { replayCommand } from './replay.ts';
 import { rolesCommand } from './roles.ts';
 
@@ -12,6 +13,7 @@ const USAGE = `usage: hakmem COMMAND [options]
   bench WORKLOAD    one synthetic workload, variants compared A/B
   replay FILE...    replay mtrace files, variants ranked by time and footprint
   experiment        the default experiment and its HTML report (what npm start runs)
+  merge FILE...     the --json outputs of a sweep's shards (--shard I/N) as one result and report
   roles             every role, its default box and the boxes that fill it
   check DIR...      the contract checks (A-D, hot path) on box directories, also outside this repository
 
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: Io) => Promise<numb
   bench: benchCommand,
   replay: replayCommand,
   experiment: experimentCommand,
+  merge: mergeCommand,
   roles: rolesCommand,
   check: checkCommand,
 };

@@ -1,16 +1,24 @@
-import type { ExperimentOutcome, TraceSummary } from '../runner/index.ts';
+import type { ExperimentOutcome } from '../runner/index.ts';
 import { comparisonTable, footprintRankTable, skippedLines, throughputTable, timeRankTable } from './tables.ts';
+import { shortTraceWarning, traceSummaryLine } from './trace-notes.ts';
 
-/** One block of tables per workload: throughput, ratios to the baseline, and for traces the rankings. */
+/**
+ * One block of tables per workload: throughput, ratios to the baseline, and for traces what the trace
+ * holds, a warning when it is too short to time, and the rankings.
+ */
 export function workloadSections(outcome: ExperimentOutcome, replayWorkloads: ReadonlySet<string>): string {
   const { results, comparisons } = outcome.data;
   const workloads = [...new Set(results.map((result) => result.workload))];
   return workloads
     .map((workload) => {
       const ofWorkload = results.filter((result) => result.workload === workload);
-      const parts = [`== ${workload}`, throughputTable(ofWorkload)];
+      const parts = [`== ${workload}`];
       const trace = outcome.traces.find((t) => t.workload === workload);
-      if (trace) parts.splice(1, 0, traceLine(trace));
+      if (trace) {
+        const warning = shortTraceWarning(trace, ofWorkload);
+        parts[0] += `\n${traceSummaryLine(trace)}${warning ? `\n${warning}` : ''}`;
+      }
+      parts.push(throughputTable(ofWorkload));
       const ratios = comparisonTable(comparisons.filter((comparison) => comparison.workload === workload));
       if (ratios) parts.push(ratios);
       if (replayWorkloads.has(workload)) {
@@ -27,11 +35,4 @@ export function workloadSections(outcome: ExperimentOutcome, replayWorkloads: Re
       return parts.join('\n\n');
     })
     .join('\n\n\n');
-}
-
-/** What the parser made of the trace, dropped and skipped lines included, so a bad input shows. */
-function traceLine(trace: TraceSummary): string {
-  const c = trace.counts;
-  const dropped = c.truncatedLines === 1 ? '1 incomplete line at the end dropped' : `${c.truncatedLines} incomplete lines at the end dropped`;
-  return `${trace.events} events (${c.allocs} malloc, ${c.frees} free, ${c.reallocs} realloc); ${c.unknownFrees} frees of unknown addresses skipped; ${dropped}`;
 }

@@ -42,10 +42,45 @@ export interface ExperimentOptions {
   readonly paired?: boolean;
   /** run every measured process on this core (taskset) */
   readonly core?: number;
+  /** run only this shard's rounds (see shardRounds); merge the shards' outcomes with mergeSweeps */
+  readonly shard?: Shard;
+}
+
+/** One of `count` slices of a sweep, numbered from 1. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * The rounds shard `index` of `count` runs: every count-th round, starting at its index (shard 2 of 3
+ * runs rounds 2, 5, 8, ...). A shard runs whole rounds, every target and workload of each, so every
+ * target is measured on the same machines as often as every other one and per-round pairs stay on one
+ * machine; the shards together run every (round, target, workload) cell exactly once.
+ */
+export function shardRounds(rounds: number, shard: Shard | undefined): number[] {
+  const all = Array.from({ length: rounds }, (_, i) => i + 1);
+  return shard === undefined ? all : all.filter((round) => (round - 1) % shard.count === shard.index - 1);
+}
+
+/** Why a shard cannot run as asked, or undefined when it can. */
+export function shardProblem(shard: Shard, rounds: number, precision: number | undefined): string | undefined {
+  if (!Number.isInteger(shard.count) || !Number.isInteger(shard.index) || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+    return `a shard is I/N with 1 <= I <= N, got ${shard.index}/${shard.count}`;
+  }
+  if (precision !== undefined) {
+    return 'a shard cannot take a precision: adding rounds until the intervals are narrow needs every round\'s runs in one place; give the shards a fixed number of rounds instead';
+  }
+  if (shard.count > rounds) {
+    return `${shard.count} shards need at least ${shard.count} rounds, got ${rounds}: each shard runs whole rounds (every target of a round on one machine)`;
+  }
+  return undefined;
 }
 
 /** One measured run and what came with it. */
 export interface RunRecord {
+  /** the round that ran it, from 1 */
+  readonly round: number;
   readonly result: RunResult;
   /** process that ran it (the native harness's runs have none here) */
   readonly pid?: number;
@@ -76,6 +111,11 @@ export interface ExperimentOutcome {
   readonly rounds: number;
   /** why the rounds stopped, when a precision was asked */
   readonly stoppedBecause?: 'precision reached' | 'time budget spent' | 'round limit reached';
+  /** the label of the first target, every comparison's baseline */
+  readonly baseline: string;
+  readonly paired: boolean;
+  /** present when only this shard's rounds ran */
+  readonly shard?: Shard;
 }
 
 /** Labels that tell repeated targets apart (`js-gc`, `js-gc#2`); a variant file is named by its `name` field. */
@@ -121,6 +161,9 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
   if (!Number.isInteger(rounds) || rounds < 2) throw new RangeError(`rounds must be an integer of at least 2, got ${rounds}`);
   if (options.targets.length === 0) throw new RangeError('no target to run');
   if (options.workloads.length === 0) throw new RangeError('no workload to run');
+  const shardError = options.shard && shardProblem(options.shard, rounds, options.precision);
+  if (shardError) throw new RangeError(shardError);
+  const myRounds = shardRounds(rounds, options.shard);
   const progress = options.progress ?? SILENT_PROGRESS;
   const warmup = options.warmup ?? true;
   const labels = targetLabels(options.targets);
@@ -155,7 +198,7 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
   // heap maps of the first two hakmem variants only: a page of forty maps is read by nobody
   const mappedTargets = new Set(options.targets.filter((name) => targetKind(name).kind === 'hakmem').slice(0, MAPPED_VARIANTS));
   const runsPerRound = slots.filter((slot) => slot.cell.skipped === undefined).length;
-  progress.start(runsPerRound * rounds, rounds);
+  progress.start(runsPerRound * myRounds.length, rounds);
   let done = 0;
   const runRound = async (round: number) => {
     for (const { name, spec, cell } of slots) {
@@ -169,11 +212,11 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
         const kind = targetKind(name);
         if (kind.kind === 'native') {
           const result = runNative(kind.allocator, spec.kind === 'replay' ? { kind: 'replay', binaryFile: spec.binaryFile } : spec, { core: options.core });
-          cell.runs.push({ result: { ...result, target: cell.target, workload: cell.workload } });
+          cell.runs.push({ round, result: { ...result, target: cell.target, workload: cell.workload } });
         } else {
-          const wantMap = mappedTargets.has(name) && round === 1;
+          const wantMap = mappedTargets.has(name) && round === myRounds[0];
           const report = await runInChild({ target: name, run: spec, warmup, heapMap: wantMap }, options.runTimeoutSeconds, options.core);
-          cell.runs.push({ result: { ...report.result, target: cell.target }, pid: report.pid, ...(report.replay ? { replay: report.replay } : {}) });
+          cell.runs.push({ round, result: { ...report.result, target: cell.target }, pid: report.pid, ...(report.replay ? { replay: report.replay } : {}) });
           if (report.heapMap) heapMaps.push({ target: cell.target, workload: cell.workload, map: report.heapMap });
         }
       } catch (error) {
@@ -192,7 +235,9 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
   let round = 0;
   let stoppedBecause: ExperimentOutcome['stoppedBecause'];
   for (;;) {
-    await runRound(++round);
+    ++round;
+    // a shard runs only its own rounds (a shard never adds rounds: shardProblem refuses a precision)
+    if (options.shard === undefined || myRounds.includes(round)) await runRound(round);
     if (round < rounds) continue;
     if (options.precision === undefined) break;
     const { comparisons } = summarizeCells(slots.map((slot) => slot.cell), labels[0]!, paired);
@@ -204,8 +249,41 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
   }
   progress.finish();
 
-  const cells = slots.map((slot) => slot.cell);
-  const summary = summarizeCells(cells, labels[0]!, paired);
+  return outcomeOf({
+    cells: slots.map((slot) => slot.cell),
+    traces,
+    heapMaps,
+    title: options.title ?? 'hakmem experiment',
+    machine: describeMachine(),
+    baseline: labels[0]!,
+    paired,
+    rounds: round,
+    workloadSettings,
+    ...(stoppedBecause ? { stoppedBecause } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
+  });
+}
+
+/** What an outcome is made of: the runs, and how to summarize and compare them. */
+export interface OutcomeParts {
+  readonly cells: readonly Cell[];
+  readonly traces: readonly TraceSummary[];
+  readonly heapMaps: ReportData['heapMaps'];
+  readonly title: string;
+  readonly machine: string;
+  readonly baseline: string;
+  readonly paired: boolean;
+  readonly rounds: number;
+  /** what each workload ran with, for the report's Workloads section */
+  readonly workloadSettings?: readonly WorkloadSettings[];
+  readonly stoppedBecause?: ExperimentOutcome['stoppedBecause'];
+  readonly shard?: Shard;
+}
+
+/** Summaries, comparisons with their intervals and verdicts, and replay series, from the runs of every cell. */
+export function outcomeOf(parts: OutcomeParts): ExperimentOutcome {
+  const { cells, baseline, paired } = parts;
+  const summary = summarizeCells(cells, baseline, paired);
   const results = summary.results.map((result, i) => withHeldAfterFree(result, cells[i]!));
   const { comparisons } = summary;
   const series: TimeSeries[] = cells.flatMap((cell) => {
@@ -214,16 +292,20 @@ export async function runExperimentWithDetails(options: ExperimentOptions): Prom
     return replay ? [{ target: cell.target, workload: cell.workload, ...replay.series }] : [];
   });
   const data: ReportData = {
-    title: options.title ?? 'hakmem experiment',
+    title: parts.title,
     createdAt: new Date().toISOString(),
-    machine: describeMachine(),
+    machine: parts.machine,
     results,
     comparisons,
     series,
-    heapMaps,
-    settings: { rounds: round, workloads: workloadSettings },
+    heapMaps: parts.heapMaps,
+    ...(parts.workloadSettings ? { settings: { rounds: parts.rounds, workloads: [...parts.workloadSettings] } } : {}),
   };
-  return { data, cells, traces, rounds: round, ...(stoppedBecause ? { stoppedBecause } : {}) };
+  return {
+    data, cells, traces: parts.traces, rounds: parts.rounds, baseline, paired,
+    ...(parts.stoppedBecause ? { stoppedBecause: parts.stoppedBecause } : {}),
+    ...(parts.shard ? { shard: parts.shard } : {}),
+  };
 }
 
 function withHeldAfterFree(result: TargetResult, cell: Cell): TargetResult {

@@ -8,3 +8,7 @@ export { targetKind, NATIVE_TARGETS, PEER_TARGETS, YARDSTICK_TARGETS } from './t
 export type { TargetKind } from './target-kind.ts';
 export { replayWorkloadName, workloadName } from './workload-name.ts';
 export { describeMachine } from './machine.ts';
+export { outcomeOf, shardProblem, shardRounds } from './experiment.ts';
+export type { OutcomeParts, Shard } from './experiment.ts';
+export { mergeSweeps, sweepOf, sweepRecord, SweepMergeError, SWEEP_FORMAT } from './sweep.ts';
+export type { SweepCommand, SweepRecord } from './sweep.ts';
