@@ -86,18 +86,18 @@ describe('replay on a trace too short to time', () => {
   it('prints the trace\'s events and peak live bytes, and warns that its timing means little', async () => {
     const file = shortTrace();
     const parsed = parseMtrace(readFileSync(file));
-    // targets whose runs of a few hundred events take well under a millisecond, so no pause of a busy
-    // machine lifts their median over the threshold
+    // targets whose runs of a few hundred events take well under a millisecond; on a busy machine a
+    // pause can still lift the JS peer's median over its threshold, never glibc's
     const { code, stdout } = await run('replay', file, '--variant', 'js-gc', '--variant', 'native:glibc', '--rounds', '3');
     expect(code).toBe(0);
     expect(stdout).toContain(`short: ${parsed.eventCount.toLocaleString('en-US')} events (`);
     expect(stdout).toMatch(/peak live [\d.]+ (B|KiB|MiB) in [\d,]+ blocks/);
-    expect(stdout).toMatch(/warning: short is too short to time on every target: median run under \d+ ms \(hakmem variants\) or \d+ ms/);
+    expect(stdout).toMatch(/warning: short is too short to time on (every target|some targets): median run under \d+ ms \(hakmem variants\) or \d+ ms/);
 
     const json = await run('replay', file, '--variant', 'js-gc', '--variant', 'native:glibc', '--rounds', '3', '--json');
     const document = JSON.parse(json.stdout) as { traces: { warning?: string; shortRuns: { target: string }[] }[] };
     expect(document.traces[0]!.warning).toMatch(/too short to time/);
-    expect(document.traces[0]!.shortRuns.map((run) => run.target).sort()).toEqual(['js-gc', 'native:glibc']);
+    expect(document.traces[0]!.shortRuns.map((run) => run.target)).toContain('native:glibc');
     expect(json.stderr).toContain(document.traces[0]!.warning);
   }, 60_000);
 });
