@@ -2,19 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli as run } from './run-cli.ts';
 import { SHIPPED_TRACES_DIR } from '../../tools/cli/experiment.ts';
-import type { Io } from '../../tools/cli/io.ts';
-import { main } from '../../tools/cli/main.ts';
 import { mergeSweeps, runExperimentWithDetails, shardRounds, type SweepRecord } from '../../tools/runner/index.ts';
 import { syntheticSpec } from '../../tools/workloads/index.ts';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 /** Runs `argv --shard i/count --json` for every shard; returns the files written. */
 async function runShards(dir: string, count: number, argv: string[]): Promise<string[]> {

@@ -3,21 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { runCli as run } from './run-cli.ts';
 import { experimentTraces, experimentWorkloads, SHIPPED_TRACES_DIR } from '../../tools/cli/experiment.ts';
-import type { Io } from '../../tools/cli/io.ts';
-import { main } from '../../tools/cli/main.ts';
 import { SHORT_RUN_MS, shortRunMs, shortTraceWarning, traceSummaryLine } from '../../tools/cli/trace-notes.ts';
 import type { TargetResult } from '../../tools/report/types.ts';
 import type { TraceSummary } from '../../tools/runner/index.ts';
 import { parseMtrace } from '../../tools/trace/index.ts';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 const shipped = readdirSync(SHIPPED_TRACES_DIR).filter((name) => name.endsWith('.mtrace.gz')).sort();
 

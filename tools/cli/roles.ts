@@ -1,41 +1,29 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BOX_CHOICES } from '../../composition/src/index.ts';
 import { ROLES } from '../../contracts/src/index.ts';
+import { findBoxes } from '../contract-check/boxes.ts';
 import { parseArgs } from './flags.ts';
 import type { Io } from './io.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface WorkspaceBox {
-  /** the box's short name, as a variant names it (the package name without its scope) */
+/** A box a variant can name, and the role it fills. */
+export interface RoleBox {
   readonly name: string;
   readonly role: string;
-  readonly description: string;
 }
 
 /** Every box package under boxes/ that names its role in package.json (`hakmem.role`). */
-export function discoverWorkspaceBoxes(root = REPO_ROOT): WorkspaceBox[] {
-  const boxesDir = join(root, 'boxes');
-  if (!existsSync(boxesDir)) return [];
-  return readdirSync(boxesDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(boxesDir, entry.name, 'package.json')))
-    .flatMap((entry) => {
-      const pkg = JSON.parse(readFileSync(join(boxesDir, entry.name, 'package.json'), 'utf8')) as {
-        name: string; description?: string; hakmem?: { role?: string };
-      };
-      const role = pkg.hakmem?.role;
-      return role ? [{ name: pkg.name.replace(/^@[^/]+\//, ''), role, description: pkg.description ?? '' }] : [];
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+export function discoverWorkspaceBoxes(root = REPO_ROOT): RoleBox[] {
+  return findBoxes(join(root, 'boxes')).filter((box) => box.role !== '').map(({ name, role }) => ({ name, role }));
 }
 
 /** The boxes compiled into this package: every role's default and every choice a variant has. */
-function bundledBoxes(): WorkspaceBox[] {
+function bundledBoxes(): RoleBox[] {
   const choices = Object.entries(BOX_CHOICES).flatMap(([key, names]) =>
-    names.filter((name) => name !== 'none').map((name) => ({ name, role: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), description: '' })));
-  const defaults = ROLES.filter((spec) => spec.defaultBox !== 'none').map((spec) => ({ name: spec.defaultBox, role: spec.role, description: '' }));
+    names.filter((name) => name !== 'none').map((name) => ({ name, role: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) })));
+  const defaults = ROLES.filter((spec) => spec.defaultBox !== 'none').map((spec) => ({ name: spec.defaultBox, role: spec.role }));
   return [...defaults, ...choices.filter((choice) => !defaults.some((box) => box.name === choice.name))];
 }
 
