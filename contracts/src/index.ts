@@ -13,3 +13,4 @@ export * from './runs.ts';
 export * from './locks.ts';
 export * from './role-catalog.ts';
 export * from './memory.ts';
+export * from './box-descriptor.ts';

@@ -1,0 +1,50 @@
+import type { AllocatorOptions } from './options.ts';
+
+/**
+ * What a box package exports as `box` (beside its class): all the composition needs to build it, so
+ * composition never names a box class. The package's `package.json` names the same role in `hakmem.role`.
+ *
+ *   export const box: BoxDescriptor<ThreadFreelist> = {
+ *     role: 'tls-freelist',
+ *     needs: ['heap-backend', 'shared-pool', 'event-ring', 'classifier'],
+ *     defaults: { spill: 'half' },
+ *     create: (ctx) => new MyFreelist(ctx.need('heap-backend'), ...),
+ *   };
+ */
+export interface BoxDescriptor<T extends object = object> {
+  /** the role it fills: a `role` of ROLES (contracts/src/role-catalog.ts) */
+  readonly role: string;
+  /**
+   * the roles whose boxes `create` asks for through `ctx.need`; composition refuses a variant that
+   * provides none of them (BAD_CONFIG naming this box and the missing role). Besides the ROLES names,
+   * `size-classes` is the tier's size-class table and `small-classes` the small tier's.
+   */
+  readonly needs: readonly string[];
+  /** which heaps it can serve: a single-threaded heap, a heap shared by workers, or both (default: single) */
+  readonly modes?: readonly BoxMode[];
+  /**
+   * the box's own options and their defaults: a variant's per-box `options` may set these keys only,
+   * with values of the same type (BAD_CONFIG naming the key otherwise)
+   */
+  readonly defaults?: Readonly<Record<string, number | string | boolean>>;
+  /** builds one box for one allocator; called once per tier for the tier roles (pool, list, refill) */
+  create(ctx: BoxContext): T;
+}
+
+export type BoxMode = 'single' | 'shared';
+
+/** What a box is built from. */
+export interface BoxContext {
+  /** the box filling `role` for this allocator (for tier roles, this box's tier); only roles in `needs` */
+  need<T = unknown>(role: string): T;
+  /** the allocator-wide options, resolved */
+  readonly options: AllocatorOptions;
+  /** this box's own options: its `defaults` with the variant's values over them */
+  readonly boxOptions: Readonly<Record<string, number | string | boolean>>;
+  /** the tier a tier role is built for; undefined for the other roles */
+  readonly tier: 'small' | 'mid' | undefined;
+  /** this tier's first class in the policy table and event numbering (small 0, mid after small) */
+  readonly classOffset: number;
+  /** shared mode: this thread's id (1-based); single mode: undefined */
+  readonly threadId: number | undefined;
+}
