@@ -22,8 +22,8 @@ describe('hakmem command line', () => {
     [['bench', 'mid', '--variant', 'js-gc', '--precision', '200%'], /--precision expects a half-width from 0\.1% to 50% \(e\.g\. 3%\), got "200%"/],
     [['bench', 'mid', '--variant', 'js-gc', '--precision', 'tight'], /--precision expects a half-width/],
     [['bench', 'larson', '--variant', 'hakmem-mt', '--paired'], /--precision, --paired and --pin go with the single-thread workloads, not larson/],
-    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'allocator=x'], /--swap allocator=x: unknown role "allocator"; roles with a choice: classifier, learner/],
-    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier=class-by-magic'], /--swap hakmem\[classifier=class-by-magic\]: .*unknown box "class-by-magic"; choose one of class-by-segment/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'allocator=x'], /--swap allocator=x: unknown role "allocator"; the roles: heap-backend, page-arena/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier=class-by-magic'], /--swap hakmem\[classifier=class-by-magic\]: .*box "class-by-magic" is no workspace box \(the classifier boxes: class-by-header, class-by-segment, class-checked\)/],
     [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier'], /--swap expects ROLE=box\[,box...\]/],
     [['bench', 'mid', '--variant', 'js-gc', '--swap', 'learner=none'], /--swap needs a hakmem variant as the first --variant/],
     [['replay'], /replay needs at least one mtrace FILE/],
@@ -96,6 +96,15 @@ describe('hakmem command line', () => {
     const ranked = await run('bench', 'random_mixed', '--variant', 'hakmem', '--swap', 'classifier=class-by-header', '--iterations', '20000', '--rounds', '2');
     expect(ranked.stdout).toMatch(/ranked by throughput\n.*\n.*\n1\. hakmem/);
     expect(ranked.stdout).toContain('hakmem[classifier=class-by-header]');
+  }, 90_000);
+
+  it('swaps in a box by its path, loaded in each measured process', async () => {
+    const arena = './test/fixtures/external-boxes/pass-through-arena';
+    const { code, stdout } = await run('bench', 'large', '--variant', 'hakmem', '--swap', `page-arena=${arena}`, '--iterations', '2000', '--rounds', '2', '--json');
+    expect(code).toBe(0);
+    const targets = JSON.parse(stdout).targets as { variant: string; opsPerSec: number }[];
+    expect(targets.map((t) => t.variant)).toEqual(['hakmem', `hakmem[page-arena=${arena}]`]);
+    expect(targets.every((t) => t.opsPerSec > 0)).toBe(true);
   }, 90_000);
 
   it('runs a thread workload on worker threads over one shared heap and compares the targets', async () => {
