@@ -1,6 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli as run } from './run-cli.ts';
-
 
 describe('hakmem command line', () => {
   it.each([
@@ -43,6 +45,16 @@ describe('hakmem command line', () => {
     expect(roles.find((r) => r.role === 'page-arena')).toEqual({ role: 'page-arena', default: 'page-arena', boxes: ['page-arena', 'page-arena-decay'] });
     expect(roles.find((r) => r.role === 'learner')!.boxes).toEqual(['ace-learner', 'bandit-learner']);
     expect(roles.every((r) => r.role && r.default && Array.isArray(r.boxes))).toBe(true);
+  });
+
+  it('adds the boxes from outside the workspace that a variant names, with --variant', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hakmem-roles-'));
+    const file = join(dir, 'variant.json');
+    writeFileSync(file, JSON.stringify({ name: 'mine', boxes: { 'page-arena': resolve('test/fixtures/external-boxes/pass-through-arena') } }));
+    const { code, stdout } = await run('roles', '--json', '--variant', file);
+    expect(code).toBe(0);
+    const roles = JSON.parse(stdout) as { role: string; boxes: string[] }[];
+    expect(roles.find((r) => r.role === 'page-arena')!.boxes).toEqual(['page-arena', 'page-arena-decay', resolve('test/fixtures/external-boxes/pass-through-arena')]);
   });
 
   it('checks a box directory: ok for a box that keeps the contracts, contract D for one that imports another box', async () => {
