@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { throwBadConfig } from '@hakmem/contracts';
 import type { BoxDescriptor, BoxMode, Environment } from '@hakmem/contracts';
 import { NAMED_BOXES, isBoxPath, workspaceBoxName } from './box-choice.ts';
+import { redirectContractsImports } from './contracts-redirect.ts';
 import type { ExternalBoxes } from './box-choice.ts';
 import { PRESETS } from './presets.ts';
 import { readVariantFile } from './variant-file.ts';
@@ -120,12 +121,14 @@ let typeScriptLoader: Promise<boolean> | undefined;
  */
 async function importBoxModule(file: string, path: string): Promise<unknown> {
   const url = pathToFileURL(file).href;
+  redirectContractsImports();
   try {
     return await import(url);
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[mc]?ts$/.test(file)) {
-      return throwBadConfig(path, `${file} failed to load: ${(error as Error).message}`);
+      const hint = /\.ts$/.test(file) ? ' (a box is an ES module: give its folder a package.json with "type": "module", or name it .mts)' : '';
+      return throwBadConfig(path, `${file} failed to load: ${(error as Error).message}${hint}`);
     }
   }
   typeScriptLoader ??= registerTsx();

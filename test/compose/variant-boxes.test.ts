@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -182,4 +183,35 @@ describe('composition checks the choice before anything runs (BAD_CONFIG naming 
     expect(await asyncMessageOf(() => loadVariant(variantFile(dir, { learner: '@someone/not-installed' }), {})))
       .toMatch(/boxes\.learner: box "@someone\/not-installed" is no workspace box \(the learner boxes: ace-learner, bandit-learner, none\) and no package installed/);
   });
+});
+
+describe('a box outside the repository', () => {
+  it('imports @hakmem/contracts, which resolves to the running core\'s: it composes and runs under the CLI', () => {
+    const dir = folderWith({
+      'package.json': JSON.stringify({ type: 'module' }),
+      'strict-arena/index.ts': `
+        import { PAGE_BYTES, throwBadConfig } from '@hakmem/contracts';
+        import type { BoxDescriptor, HeapBackend, PageArena } from '@hakmem/contracts';
+        const idle = { hits: 0, misses: 0, frees: 0, evictions: 0 };
+        export const box: BoxDescriptor<PageArena> = {
+          role: 'page-arena', needs: ['heap-backend'], defaults: { minSpan: PAGE_BYTES },
+          create: (ctx) => {
+            if (ctx.boxOptions.minSpan !== 2 * PAGE_BYTES) throwBadConfig('minSpan', 'the option did not arrive');
+            const heap = ctx.need<HeapBackend>('heap-backend');
+            return {
+              enabled: false, releaseCached: () => 0, cachedBytes: () => 0, check() {},
+              allocSpan: (bytes: number, alignment: number) => heap.allocSpan(bytes, alignment),
+              freeSpan: (ptr: number, bytes: number) => heap.freeSpan(ptr, bytes),
+              stats: () => ({ enabled: false, hot: { ...idle, cachedPages: 0 }, warm: { ...idle, cachedBytes: 0 }, cold: { allocations: 0, bytes: 0 } }),
+            };
+          },
+        };`,
+    });
+    const file = variantFile(dir, { 'page-arena': { box: './strict-arena/index.ts', options: { minSpan: 8192 } } });
+    const cli = (...args: string[]) => spawnSync(process.execPath, [resolve('tools/cli/bin.mjs'), ...args], { cwd: dir, encoding: 'utf8' });
+    const bench = cli('bench', 'large', '--variant', file, '--iterations', '200', '--rounds', '2', '--json');
+    expect(bench.stderr).not.toMatch(/BAD_CONFIG|failed to load|skipped/);
+    expect(bench.status).toBe(0);
+    expect((JSON.parse(bench.stdout) as { targets: { variant: string; opsPerSec: number }[] }).targets[0]).toMatchObject({ variant: 'mine' });
+  }, 60_000);
 });
