@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createAllocator, createSharedHeap } from '../../composition/src/index.ts';
+import { attach, createAllocator, createSharedHeap } from '../../composition/src/index.ts';
 import type { VariantConfig } from '../../composition/src/index.ts';
-import { createAllocatorAsync, loadVariant } from '../../composition/src/node.ts';
+import { createAllocatorAsync, createSharedHeap as createSharedHeapNode, loadVariant } from '../../composition/src/node.ts';
 import { MiB } from '../alloc/helpers.ts';
 
 const PASS_THROUGH_ARENA = resolve('test/fixtures/external-boxes/pass-through-arena');
@@ -133,6 +133,17 @@ describe('composition checks the choice before anything runs (BAD_CONFIG naming 
     ['an npm box in the synchronous core', { learner: 'hakmem-bandit' }, /variant\.boxes\.learner: box "hakmem-bandit" is no workspace box .* loads in Node with loadVariant\(\)/],
   ])('refuses %s', (_case, boxes, message) => {
     expect(sync(boxes as VariantConfig['boxes'])).toMatch(message);
+  });
+
+  it('resolves a variant file for a shared heap with the shared defaults, and refuses a single-heap box there', () => {
+    const dir = folderWith({});
+    const handle = createSharedHeapNode(variantFile(dir, { learner: 'ace-learner' }), { env: {} });
+    expect(handle.variant.boxes).toMatchObject({ 'heap-backend': 'heap-shared', superslab: 'superslab-shared', 'shared-pool': 'shared-pool-atomic', learner: 'ace-learner' });
+    const heap = attach(handle);
+    roundTrip(heap);
+    heap.detach();
+    expect(messageOf(() => createSharedHeapNode(variantFile(dir, { superslab: 'superslab' }), { env: {} })))
+      .toMatch(/variant\.json\.boxes\.superslab: box "superslab" cannot serve a heap shared by worker threads \(its modes: single\)/);
   });
 
   it('refuses a box whose modes exclude a shared heap', () => {
