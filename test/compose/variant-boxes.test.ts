@@ -187,6 +187,14 @@ describe('composition checks the choice before anything runs (BAD_CONFIG naming 
     expect(await external(peeking, 'learner')).toMatch(/boxes\.learner: box ".*box\.js" is a learner and needs tls-freelist: contract B lets a learner see only event-ring, policy-table, size-classes/);
   });
 
+  it('refuses a box package whose package.json names another role than its descriptor', async () => {
+    const dir = folderWith({});
+    cpSync(PASS_THROUGH_ARENA, join(dir, 'arena'), { recursive: true });
+    writeFileSync(join(dir, 'arena/package.json'), JSON.stringify({ name: 'arena', type: 'module', main: 'index.js', hakmem: { role: 'learner' } }));
+    expect(await asyncMessageOf(() => loadVariant(variantFile(dir, { 'page-arena': './arena' }), {})))
+      .toMatch(/boxes\.page-arena: the box in .*index\.js fills role page-arena, but its package\.json's hakmem\.role says learner/);
+  });
+
   it('refuses a module that exports no descriptor, a path that does not exist and a package not installed', async () => {
     expect(await external('export const notABox = 1;')).toMatch(/box\.js exports no box descriptor: export const box = \{ role, needs, create \}/);
     const dir = folderWith({});
