@@ -1,6 +1,6 @@
 import { Container } from 'inversify';
 import {
-  H_MID_POOL, H_SMALL_POOL, SLAB_KIND_MID, SLAB_KIND_SMALL, TOKENS, buildSizeClassTable, midClassSpec, smallClassSpec,
+  H_MID_POOL, H_SMALL_POOL, MID_MAX, SLAB_KIND_MID, SLAB_KIND_SMALL, TOKENS, buildSizeClassTable, midClassSpec, smallClassSpec,
 } from '@hakmem/contracts';
 import type {
   BlockClassifier, EventSink, EventSource, FreeChecks, HeapBackend, L25Tier, Learner, PageArena, PolicyReader, PolicyWriter,
@@ -128,10 +128,10 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding,
     [T.heapBackend, T.smallClasses, T.midClasses],
   );
   container.bind(T.l25).toResolvedValue(
-    (heap: HeapBackend, arena: PageArena) => new L25Runs(heap, arena, options.l25.cacheSlots),
+    (heap: HeapBackend, arena: PageArena) => new L25Runs(heap, arena, options.l25.cacheSlots, { above: MID_MAX, sharedHeap: shared !== undefined }),
     [T.heapBackend, T.pageArena],
   );
-  container.bind(T.whale).toResolvedValue((heap: HeapBackend) => new WhaleSpans(heap, options.whale.cacheSlots), [T.heapBackend]);
+  container.bind(T.whale).toResolvedValue((heap: HeapBackend) => new WhaleSpans(heap, options.whale.cacheSlots, shared !== undefined), [T.heapBackend]);
   container.bind(T.frontGate).toResolvedValue(
     (
       heap: HeapBackend, blockClassifier: BlockClassifier, smallClasses: SizeClassTable, smallFreelist: ThreadFreelist,

@@ -91,7 +91,7 @@ class ThreadAllocator extends ComposedAllocator implements SharedAllocator {
     private readonly heap: SharedHeapBackend,
     readonly threadId: number,
   ) {
-    super(variant, container, { shared: true });
+    super(variant, container);
     this.freelists = [container.get<ThreadFreelist>(TOKENS.smallFreelist), container.get<ThreadFreelist>(TOKENS.midFreelist)];
     this.pools = [container.get<ThreadPool>(TOKENS.smallPool), container.get<ThreadPool>(TOKENS.midPool)];
   }

@@ -26,7 +26,7 @@ export const ROLES: readonly RoleSpec[] = [
   {
     role: 'heap-backend', interfaceName: 'HeapBackend', tokens: [TOKENS.heapBackend], defaultBox: 'heap-arraybuffer',
     job: 'the linear memory, its metadata views and its page heap (PA3)',
-    members: [...SPAN_PROVIDER, 'layout', 'buffer', 'u8', 'i32', 'committedBytes', 'onGrow', 'touch', 'touchedBytes', 'tryExtend', 'freeSpanBytes', 'isFree', 'check'],
+    members: [...SPAN_PROVIDER, 'layout', 'buffer', 'u8', 'i32', 'committedBytes', 'onGrow', 'touch', 'touchedBytes', 'tryExtend', 'freeSpanBytes', 'isFree', 'check', 'freshTop', 'heapMap'],
   },
   {
     role: 'page-arena', interfaceName: 'PageArena', tokens: [TOKENS.pageArena], defaultBox: 'page-arena',
@@ -41,12 +41,12 @@ export const ROLES: readonly RoleSpec[] = [
   {
     role: 'shared-pool', interfaceName: 'SharedPool', tokens: [TOKENS.smallPool, TOKENS.midPool], defaultBox: 'shared-pool',
     job: 'hands a class a chunk and takes empty ones back',
-    members: ['classes', 'acquireChunk', 'returnBlocks', 'retireChunk', 'chunkCount', 'check'],
+    members: ['classes', 'acquireChunk', 'returnBlocks', 'retireChunk', 'chunkCount', 'classOfBlock', 'report', 'check', 'mapSlabs'],
   },
   {
     role: 'tls-freelist', interfaceName: 'ThreadFreelist', tokens: [TOKENS.smallFreelist, TOKENS.midFreelist], defaultBox: 'tls-freelist',
     job: "the thread's per-class lists: the hot pop and push",
-    members: [...CACHE_HOLDER, 'heads', 'overflows', 'hotOps', 'install', 'trim', 'length', 'hits', 'flushAll', 'cachedBytes', 'check'],
+    members: [...CACHE_HOLDER, 'heads', 'overflows', 'hotOps', 'install', 'trim', 'length', 'hits', 'flushAll', 'cachedBytes', 'report', 'check'],
   },
   {
     role: 'refill-engine', interfaceName: 'RefillEngine', tokens: [TOKENS.smallRefill, TOKENS.midRefill], defaultBox: 'refill-engine',
