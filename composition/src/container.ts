@@ -1,6 +1,6 @@
 import { Container } from 'inversify';
 import {
-  H_MID_POOL, H_SMALL_POOL, MID_MAX, SLAB_KIND_MID, SLAB_KIND_SMALL, TOKENS, buildSizeClassTable, midClassSpec, smallClassSpec,
+  H_MID_POOL, H_SMALL_POOL, SLAB_KIND_MID, SLAB_KIND_SMALL, TOKENS, buildSizeClassTable, midClassSpec, smallClassSpec,
 } from '@hakmem/contracts';
 import type {
   BlockClassifier, EventSink, EventSource, FreeChecks, HeapBackend, L25Tier, Learner, PageArena, PolicyReader, PolicyWriter,
@@ -68,8 +68,9 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding,
   if (shared) container.bind(T.heapBackend).toConstantValue(shared.heap);
   else if (placement) container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ ...placement, bytes: placement.maxBytes }));
   else container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes, grow: options.heap.grow }));
-  container.bind(T.smallClasses).toConstantValue(buildSizeClassTable(smallClassSpec(classifier.headerBytes)));
-  container.bind(T.midClasses).toConstantValue(buildSizeClassTable(midClassSpec(classifier.headerBytes)));
+  const tiers = options.tiers;
+  container.bind(T.smallClasses).toConstantValue(buildSizeClassTable(smallClassSpec(classifier.headerBytes, tiers.smallMax)));
+  container.bind(T.midClasses).toConstantValue(buildSizeClassTable(midClassSpec(classifier.headerBytes, tiers.smallMax, tiers.midMax)));
   const pageArena = variant.boxes.pageArena === 'page-arena-decay' ? DecayingPageArena : PageArenaBox;
   container.bind(T.pageArena).toResolvedValue((heap: HeapBackend) => new pageArena(heap, options.pageArena), [T.heapBackend]);
   if (shared) {
@@ -79,20 +80,24 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding,
       (heap: HeapBackend, classes: SizeClassTable, slabs: SpanProvider) => new SharedPoolAtomicBox(heap, classes, slabs, SLAB_KIND_SMALL, H_SMALL_POOL, id),
       [T.heapBackend, T.smallClasses, T.superSlab],
     );
-    container.bind(T.midPool).toResolvedValue(
-      (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolAtomicBox(heap, classes, arena, SLAB_KIND_MID, H_MID_POOL, id),
-      [T.heapBackend, T.midClasses, T.pageArena],
-    );
+    if (tiers.mid) {
+      container.bind(T.midPool).toResolvedValue(
+        (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolAtomicBox(heap, classes, arena, SLAB_KIND_MID, H_MID_POOL, id),
+        [T.heapBackend, T.midClasses, T.pageArena],
+      );
+    }
   } else {
     container.bind(T.superSlab).toResolvedValue((heap: HeapBackend) => new SuperSlabBox(heap), [T.heapBackend]);
     container.bind(T.smallPool).toResolvedValue(
       (heap: HeapBackend, classes: SizeClassTable, slabs: SpanProvider) => new SharedPoolBox(heap, classes, slabs, SLAB_KIND_SMALL),
       [T.heapBackend, T.smallClasses, T.superSlab],
     );
-    container.bind(T.midPool).toResolvedValue(
-      (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolBox(heap, classes, arena, SLAB_KIND_MID),
-      [T.heapBackend, T.midClasses, T.pageArena],
-    );
+    if (tiers.mid) {
+      container.bind(T.midPool).toResolvedValue(
+        (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolBox(heap, classes, arena, SLAB_KIND_MID),
+        [T.heapBackend, T.midClasses, T.pageArena],
+      );
+    }
   }
   container.bind(T.eventRing).toResolvedValue(() => new EventRing({ capacity: options.events.capacity }));
   container.bind(T.policy).toResolvedValue(
@@ -120,33 +125,39 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding,
   bindSlabTier(container, options.listCapacity.small, options.checks, options.learner.intervalRefills, 0, {
     pool: T.smallPool, freelist: T.smallFreelist, refill: T.smallRefill,
   });
-  bindSlabTier(container, options.listCapacity.mid, options.checks, options.learner.intervalRefills, 'small', {
-    pool: T.midPool, freelist: T.midFreelist, refill: T.midRefill,
-  });
+  if (tiers.mid) {
+    bindSlabTier(container, options.listCapacity.mid, options.checks, options.learner.intervalRefills, 'small', {
+      pool: T.midPool, freelist: T.midFreelist, refill: T.midRefill,
+    });
+  }
   container.bind(T.classifier).toResolvedValue(
     (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable) => classifier.build(heap, small, mid, options.checks),
     [T.heapBackend, T.smallClasses, T.midClasses],
   );
   container.bind(T.l25).toResolvedValue(
-    (heap: HeapBackend, arena: PageArena) => new L25Runs(heap, arena, options.l25.cacheSlots, { above: MID_MAX, sharedHeap: shared !== undefined }),
+    (heap: HeapBackend, arena: PageArena) => new L25Runs(heap, arena, options.l25.cacheSlots, {
+      above: tiers.mid ? tiers.midMax : tiers.smallMax, sharedHeap: shared !== undefined,
+    }),
     [T.heapBackend, T.pageArena],
   );
   container.bind(T.whale).toResolvedValue((heap: HeapBackend) => new WhaleSpans(heap, options.whale.cacheSlots, shared !== undefined), [T.heapBackend]);
   container.bind(T.frontGate).toResolvedValue(
     (
       heap: HeapBackend, blockClassifier: BlockClassifier, smallClasses: SizeClassTable, smallFreelist: ThreadFreelist,
-      smallRefill: RefillEngine, midClasses: SizeClassTable, midFreelist: ThreadFreelist, midRefill: RefillEngine,
+      smallRefill: RefillEngine, midClasses: SizeClassTable, midFreelist: ThreadFreelist | undefined, midRefill: RefillEngine | undefined,
       l25: L25Tier, whale: RunTier, arena: PageArena,
     ) => new FrontGateBox(
       heap, blockClassifier,
       { classes: smallClasses, freelist: smallFreelist, refill: smallRefill },
-      { classes: midClasses, freelist: midFreelist, refill: midRefill },
+      midFreelist && midRefill ? { classes: midClasses, freelist: midFreelist, refill: midRefill } : null,
       // Released in this order so each level's memory flows down to the next: lists, chunks, runs, spans.
-      l25, whale, [smallFreelist, midFreelist, smallRefill, midRefill, l25, whale, arena], { oom: options.oom },
+      l25, whale, [smallFreelist, midFreelist, smallRefill, midRefill, l25, whale, arena].filter((cache) => cache !== undefined),
+      { oom: options.oom },
     ),
     [
-      T.heapBackend, T.classifier, T.smallClasses, T.smallFreelist, T.smallRefill, T.midClasses, T.midFreelist,
-      T.midRefill, T.l25, T.whale, T.pageArena,
+      T.heapBackend, T.classifier, T.smallClasses, T.smallFreelist, T.smallRefill, T.midClasses,
+      { serviceIdentifier: T.midFreelist, optional: true }, { serviceIdentifier: T.midRefill, optional: true },
+      T.l25, T.whale, T.pageArena,
     ],
   );
   return container;
