@@ -91,6 +91,7 @@ export class HeapInspector {
 
   heapMap(): HeapMap {
     const map = this.heap.heapMap();
+    this.superSlab.mapSlabs(map);
     for (const tier of this.tiers) tier.pool.mapSlabs(map);
     return map;
   }

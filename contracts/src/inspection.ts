@@ -1,4 +1,5 @@
 import type { HeapMap, HeapMapSlab } from './api.ts';
+import { SLABS_PER_SEGMENT } from './types.ts';
 
 /**
  * The sums behind `stats()`. Each box adds what it holds; composition only creates the record and
@@ -26,6 +27,16 @@ export interface CheckTally {
 /** The heap map while the boxes fill it in: the backend lays out every slab, the slab tiers mark their chunks. */
 export interface HeapMapDraft extends HeapMap {
   readonly slabs: HeapMapSlab[];
+}
+
+/** Marks the slabs of `segment` whose bit is set in `freeMask` (bit i: the segment's slab i) as free. */
+export function markFreeSlabs(map: HeapMapDraft, segment: number, freeMask: number): void {
+  const first = segment * SLABS_PER_SEGMENT;
+  for (let i = 0; i < SLABS_PER_SEGMENT; i++) {
+    if ((freeMask >>> i) & 1 && first + i < map.slabs.length) {
+      map.slabs[first + i] = { slab: first + i, chunk: first + i, kind: 'free', classIndex: -1, blockSize: 0, usedBlocks: 0, capacity: 0 };
+    }
+  }
 }
 
 /** An empty set of owned blocks for a heap whose blocks all lie below `topBytes`. */

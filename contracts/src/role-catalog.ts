@@ -36,7 +36,7 @@ export const ROLES: readonly RoleSpec[] = [
   {
     role: 'superslab', interfaceName: 'SuperSlab', tokens: [TOKENS.superSlab], defaultBox: 'superslab',
     job: '1 MiB segments of 64 KiB slabs for the small tier',
-    members: [...SPAN_PROVIDER, 'segmentCount', 'check'],
+    members: [...SPAN_PROVIDER, 'segmentCount', 'check', 'mapSlabs'],
   },
   {
     role: 'shared-pool', interfaceName: 'SharedPool', tokens: [TOKENS.smallPool, TOKENS.midPool], defaultBox: 'shared-pool',

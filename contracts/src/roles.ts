@@ -71,6 +71,8 @@ export interface PageArena extends SpanProvider, CacheHolder {
 export interface SuperSlab extends SpanProvider {
   segmentCount(): number;
   check(errors: string[]): void;
+  /** marks its free slabs (and any slab it keeps for itself) in the heap map */
+  mapSlabs(map: HeapMapDraft): void;
 }
 
 /** Gives a class a chunk (partial first, then empty, then new) and takes empty ones back. */
