@@ -81,10 +81,10 @@ export const OPTION_SCHEMA: Readonly<Record<string, OptionSpec>> = {
   'events.capacity': { kind: 'number', default: 4096, min: 16, max: 1 << 20, env: 'HAKMEM_EVENTS_CAPACITY' },
   'learner.intervalRefills': { kind: 'number', default: 256, min: 1, max: 1 << 20, env: 'HAKMEM_LEARNER_INTERVAL' },
   'learner.budgetBytes': { kind: 'number', default: 48 * MiB, min: 64 * 1024, max: 1024 * MiB, env: 'HAKMEM_LEARNER_BUDGET' },
-  // at most 32 KiB: a 64 KiB slab then still holds two blocks of the largest class
+  // at most 32 KiB: a 64 KiB slab still holds a block of the largest class with a header, two without
   'tiers.smallMax': { kind: 'number', default: SMALL_MAX, min: 256, max: 32 * 1024, multipleOf: 16, env: 'HAKMEM_TIERS_SMALL_MAX' },
   'tiers.mid': { kind: 'boolean', default: true, env: 'HAKMEM_TIERS_MID' },
-  // at most 1 MiB: a 2 MiB Mid chunk then still holds two blocks of the largest class
+  // at most 1 MiB: a 2 MiB Mid chunk still holds a block of the largest class with a header, two without
   'tiers.midMax': { kind: 'number', default: MID_MAX, min: 2048, max: 1024 * 1024, multipleOf: 1024, env: 'HAKMEM_TIERS_MID_MAX' },
 };
 
