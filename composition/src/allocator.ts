@@ -5,7 +5,6 @@ import type {
 } from '@hakmem/contracts';
 import type { Container } from 'inversify';
 import { HeapInspector } from './inspect.ts';
-import type { InspectorOptions } from './inspect.ts';
 import { arrayBytes, elementConstructor, viewPointer } from './typed-arrays.ts';
 
 /**
@@ -39,12 +38,11 @@ export class ComposedAllocator implements Allocator {
   constructor(
     readonly variant: string,
     container: Container,
-    inspector: InspectorOptions = {},
   ) {
     this.backend = container.get<HeapBackend>(TOKENS.heapBackend);
     this.gate = container.get<FrontGate>(TOKENS.frontGate);
     this.viewHolders = boxesHoldingViews(container);
-    this.inspector = new HeapInspector(variant, container, inspector);
+    this.inspector = new HeapInspector(variant, container);
     this.takeViews();
     this.maxSize = this.backend.layout.heapBytes - this.backend.layout.metaBytes;
     this.bindHotPath();

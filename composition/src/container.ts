@@ -38,20 +38,28 @@ const CLASS_TOKENS = { small: TOKENS.smallClasses, mid: TOKENS.midClasses } as c
  */
 export function buildContainer(variant: ResolvedVariant, inputs: ContainerInputs = {}): Container {
   const chosen = chooseBoxes(variant, inputs.external ?? new Map());
+  const tiers = variant.options.tiers;
   const headerBytes = chosen.get('classifier')?.descriptor.blockHeaderBytes ?? 0;
   const classes: Record<SlabTierName, SizeClassTable> = {
-    small: buildSizeClassTable(smallClassSpec(headerBytes)),
-    mid: buildSizeClassTable(midClassSpec(headerBytes)),
+    small: buildSizeClassTable(smallClassSpec(headerBytes, tiers.smallMax)),
+    mid: buildSizeClassTable(midClassSpec(headerBytes, tiers.smallMax, tiers.midMax)),
   };
   const graph = new BoxGraph(variant, chosen, classes, inputs);
   const container = new Container({ defaultScope: 'Singleton' });
   for (const tier of TIERS) container.bind(CLASS_TOKENS[tier]).toConstantValue(classes[tier]);
   for (const spec of ROLES) {
     if (!chosen.has(spec.role)) continue;
-    if (isTierRole(spec)) TIERS.forEach((tier, i) => container.bind(spec.tokens[i]!).toConstantValue(graph.box(spec.role, tier)));
+    if (isTierRole(spec)) {
+      for (const tier of activeTiers(variant)) container.bind(spec.tokens[TIERS.indexOf(tier)]!).toConstantValue(graph.box(spec.role, tier));
+    }
     else container.bind(spec.tokens[0]!).toConstantValue(graph.box(spec.role, undefined));
   }
   return container;
+}
+
+/** The slab tiers the variant has: Mid may be dropped (options.tiers.mid), the small tier may not. */
+function activeTiers(variant: ResolvedVariant): readonly SlabTierName[] {
+  return variant.options.tiers.mid ? TIERS : ['small'];
 }
 
 /** A role bound once per slab tier (its two tokens: small, mid). */
@@ -97,7 +105,9 @@ class BoxGraph {
       const tierRole = role === SIZE_CLASSES || isTierRole(roleSpec(role)!);
       if (!tierRole) return this.box(role, undefined) as T;
       if (of === undefined) throwBadConfig(`variant.boxes.${choice.descriptor.role}`, `box "${choice.name}" serves no tier: ask for ${role} with needOf(role, 'small' | 'mid')`);
-      return (role === SIZE_CLASSES ? this.classes[of] : this.box(role, of)) as T;
+      if (role === SIZE_CLASSES) return this.classes[of] as T;
+      // a tier the variant dropped has no pool, list or refill engine
+      return (activeTiers(variant).includes(of) ? this.box(role, of) : undefined) as T;
     };
     return {
       need: <T>(role: string) => needOf<T>(role, tier),

@@ -80,7 +80,7 @@ export function reclaimThread(handle: SharedHeapHandle, threadId: number): void 
   }
   // The dead thread's own boxes, rebuilt over the heap under its id, act as its owner one last time.
   const container = buildContainer(handle.variant, { shared: { heap, threadId } });
-  for (const pool of [container.get<ThreadPool>(TOKENS.smallPool), container.get<ThreadPool>(TOKENS.midPool)]) pool.releaseAbandoned();
+  for (const pool of boundBoxes<ThreadPool>(container, [TOKENS.smallPool, TOKENS.midPool])) pool.releaseAbandoned();
   heap.releaseThreadId(threadId);
 }
 
@@ -94,9 +94,9 @@ class ThreadAllocator extends ComposedAllocator implements SharedAllocator {
     private readonly heap: SharedHeapBackend,
     readonly threadId: number,
   ) {
-    super(variant, container, { shared: true });
-    this.freelists = [container.get<ThreadFreelist>(TOKENS.smallFreelist), container.get<ThreadFreelist>(TOKENS.midFreelist)];
-    this.pools = [container.get<ThreadPool>(TOKENS.smallPool), container.get<ThreadPool>(TOKENS.midPool)];
+    super(variant, container);
+    this.freelists = boundBoxes<ThreadFreelist>(container, [TOKENS.smallFreelist, TOKENS.midFreelist]);
+    this.pools = boundBoxes<ThreadPool>(container, [TOKENS.smallPool, TOKENS.midPool]);
   }
 
   detach(): void {
@@ -117,6 +117,11 @@ const DETACHED_OPERATIONS = ['malloc', 'free', 'calloc', 'realloc', 'alignedAllo
 function disableAfterDetach(allocator: SharedAllocator): void {
   const refuse = (): never => throwDetached(allocator.threadId);
   for (const name of DETACHED_OPERATIONS) Object.defineProperty(allocator, name, { value: refuse, configurable: true, writable: true });
+}
+
+/** The boxes of the tiers the variant has (a variant may drop Mid). */
+function boundBoxes<T>(container: Container, tokens: readonly symbol[]): T[] {
+  return tokens.filter((token) => container.isBound(token)).map((token) => container.get<T>(token));
 }
 
 function requireHandle(handle: SharedHeapHandle): void {

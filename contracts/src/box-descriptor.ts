@@ -52,7 +52,10 @@ export type HeapPlacement =
 export interface BoxContext {
   /** the box filling `role` for this allocator (for tier roles, this box's tier); only roles in `needs` */
   need<T = unknown>(role: string): T;
-  /** a tier role's box of the given tier, for boxes that serve both tiers (the front gate, the policy) */
+  /**
+   * a tier role's box of the given tier, for boxes that serve both tiers (the front gate, the policy);
+   * undefined for the pool, list and refill engine of a tier the variant dropped (options.tiers.mid)
+   */
   needOf<T = unknown>(role: string, tier: SlabTierName): T;
   /** the allocator-wide options, resolved */
   readonly options: AllocatorOptions;

@@ -14,3 +14,5 @@ export * from './locks.ts';
 export * from './role-catalog.ts';
 export * from './memory.ts';
 export * from './box-descriptor.ts';
+export * from './inspection.ts';
+export * from './chunks.ts';

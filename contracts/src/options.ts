@@ -1,4 +1,5 @@
 import { throwBadConfig } from './errors.ts';
+import { MID_MAX, SMALL_MAX } from './types.ts';
 
 /**
  * `live-bit`: a bit per 16 bytes catches every double free and every bad pointer; `slab`: block start and
@@ -23,6 +24,11 @@ export interface AllocatorOptions {
   whale: { cacheSlots: number };
   events: { capacity: number };
   learner: { intervalRefills: number; budgetBytes: number };
+  /**
+   * Which slab tiers exist and the largest size each serves: the small tier up to `smallMax`, Mid (if
+   * `mid`) up to `midMax`; L25 page runs serve from there to 2 MiB, Whale spans above.
+   */
+  tiers: { smallMax: number; mid: boolean; midMax: number };
 }
 
 interface NumberOption {
@@ -75,6 +81,11 @@ export const OPTION_SCHEMA: Readonly<Record<string, OptionSpec>> = {
   'events.capacity': { kind: 'number', default: 4096, min: 16, max: 1 << 20, env: 'HAKMEM_EVENTS_CAPACITY' },
   'learner.intervalRefills': { kind: 'number', default: 256, min: 1, max: 1 << 20, env: 'HAKMEM_LEARNER_INTERVAL' },
   'learner.budgetBytes': { kind: 'number', default: 48 * MiB, min: 64 * 1024, max: 1024 * MiB, env: 'HAKMEM_LEARNER_BUDGET' },
+  // at most 32 KiB: a 64 KiB slab still holds a block of the largest class with a header, two without
+  'tiers.smallMax': { kind: 'number', default: SMALL_MAX, min: 256, max: 32 * 1024, multipleOf: 16, env: 'HAKMEM_TIERS_SMALL_MAX' },
+  'tiers.mid': { kind: 'boolean', default: true, env: 'HAKMEM_TIERS_MID' },
+  // at most 1 MiB: a 2 MiB Mid chunk still holds a block of the largest class with a header, two without
+  'tiers.midMax': { kind: 'number', default: MID_MAX, min: 2048, max: 1024 * 1024, multipleOf: 1024, env: 'HAKMEM_TIERS_MID_MAX' },
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -88,6 +99,7 @@ export function resolveOptions(given: unknown = {}, env: Environment = {}, where
   if (!isPlainObject(given)) throwBadConfig(where, 'must be an object');
   rejectUnknownKeys(given, where);
   const out: Record<string, Record<string, unknown> | unknown> = {};
+  const sources: Record<string, string> = {};
   for (const [path, spec] of Object.entries(OPTION_SCHEMA)) {
     const [group, key] = path.split('.');
     const section = (given as Record<string, unknown>)[group];
@@ -99,10 +111,20 @@ export function resolveOptions(given: unknown = {}, env: Environment = {}, where
       from = spec.env as string;
     }
     const checked = value === undefined ? spec.default : validate(spec, value, from);
+    sources[path] = from;
     if (key === undefined) out[group] = checked;
     else ((out[group] ??= {}) as Record<string, unknown>)[key] = checked;
   }
-  return out as unknown as AllocatorOptions;
+  const options = out as unknown as AllocatorOptions;
+  checkTierBounds(options.tiers, sources);
+  return options;
+}
+
+/** Bounds that depend on each other: Mid, when it exists, must serve some sizes above the small tier. */
+function checkTierBounds(tiers: AllocatorOptions['tiers'], sources: Record<string, string>): void {
+  if (tiers.mid && tiers.midMax <= tiers.smallMax) {
+    throwBadConfig(sources['tiers.midMax'], `must be above tiers.smallMax (${tiers.smallMax}) while tiers.mid is on, got ${tiers.midMax}`);
+  }
 }
 
 function rejectUnknownKeys(given: Record<string, unknown>, where: string): void {

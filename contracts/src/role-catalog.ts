@@ -29,7 +29,7 @@ export const ROLES: readonly RoleSpec[] = [
   {
     role: 'heap-backend', interfaceName: 'HeapBackend', tokens: [TOKENS.heapBackend], defaultBox: 'heap-arraybuffer', defaultSharedBox: 'heap-shared',
     job: 'the linear memory, its metadata views and its page heap (PA3)',
-    members: [...SPAN_PROVIDER, 'layout', 'buffer', 'u8', 'i32', 'committedBytes', 'onGrow', 'touch', 'touchedBytes', 'tryExtend', 'freeSpanBytes', 'isFree', 'check'],
+    members: [...SPAN_PROVIDER, 'layout', 'buffer', 'u8', 'i32', 'committedBytes', 'onGrow', 'touch', 'touchedBytes', 'tryExtend', 'freeSpanBytes', 'isFree', 'check', 'freshTop', 'heapMap'],
   },
   {
     role: 'page-arena', interfaceName: 'PageArena', tokens: [TOKENS.pageArena], defaultBox: 'page-arena',
@@ -39,17 +39,17 @@ export const ROLES: readonly RoleSpec[] = [
   {
     role: 'superslab', interfaceName: 'SuperSlab', tokens: [TOKENS.superSlab], defaultBox: 'superslab', defaultSharedBox: 'superslab-shared',
     job: '1 MiB segments of 64 KiB slabs for the small tier',
-    members: [...SPAN_PROVIDER, 'segmentCount', 'check'],
+    members: [...SPAN_PROVIDER, 'segmentCount', 'check', 'mapSlabs'],
   },
   {
     role: 'shared-pool', interfaceName: 'SharedPool', tokens: [TOKENS.smallPool, TOKENS.midPool], defaultBox: 'shared-pool', defaultSharedBox: 'shared-pool-atomic',
     job: 'hands a class a chunk and takes empty ones back',
-    members: ['classes', 'acquireChunk', 'returnBlocks', 'retireChunk', 'chunkCount', 'check'],
+    members: ['classes', 'acquireChunk', 'returnBlocks', 'retireChunk', 'chunkCount', 'classOfBlock', 'report', 'check', 'mapSlabs'],
   },
   {
     role: 'tls-freelist', interfaceName: 'ThreadFreelist', tokens: [TOKENS.smallFreelist, TOKENS.midFreelist], defaultBox: 'tls-freelist',
     job: "the thread's per-class lists: the hot pop and push",
-    members: [...CACHE_HOLDER, 'heads', 'overflows', 'hotOps', 'install', 'trim', 'length', 'hits', 'flushAll', 'cachedBytes', 'check'],
+    members: [...CACHE_HOLDER, 'heads', 'overflows', 'hotOps', 'install', 'trim', 'length', 'hits', 'flushAll', 'cachedBytes', 'report', 'check'],
   },
   {
     role: 'refill-engine', interfaceName: 'RefillEngine', tokens: [TOKENS.smallRefill, TOKENS.midRefill], defaultBox: 'refill-engine',

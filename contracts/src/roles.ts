@@ -1,4 +1,5 @@
 import type { PageArenaStats } from './api.ts';
+import type { CheckTally, HeapMapDraft, StatsTally } from './inspection.ts';
 import type { HeapLayout } from './layout.ts';
 import type { SizeClassTable } from './size-classes.ts';
 import type { Ptr } from './types.ts';
@@ -52,6 +53,10 @@ export interface HeapBackend extends SpanProvider {
   isFree(ptr: Ptr): boolean;
   /** appends what is wrong with the page heap to `errors`; returns the free spans seen */
   check(errors: string[]): number;
+  /** first byte never handed out: every block lies below it */
+  freshTop(): number;
+  /** every slab up to the fresh top as its tag says (meta, pages or free); the slab tiers then mark their chunks */
+  heapMap(): HeapMapDraft;
 }
 
 /** PA1 hot pages, PA2 warm spans, PA3 the backend's fresh space. */
@@ -66,6 +71,8 @@ export interface PageArena extends SpanProvider, CacheHolder {
 export interface SuperSlab extends SpanProvider {
   segmentCount(): number;
   check(errors: string[]): void;
+  /** marks its free slabs (and any slab it keeps for itself) in the heap map */
+  mapSlabs(map: HeapMapDraft): void;
 }
 
 /** Gives a class a chunk (partial first, then empty, then new) and takes empty ones back. */
@@ -78,7 +85,14 @@ export interface SharedPool {
   /** the refill engine is done carving this chunk */
   retireChunk(slab: number): void;
   chunkCount(): number;
-  check(errors: string[]): void;
+  /** the class of the chunk of this pool that holds `ptr`, or -1 (for checks: a walk of metadata, not a hot path) */
+  classOfBlock(ptr: Ptr): number;
+  /** adds the blocks handed out of its chunks (live or in a thread list) to the live sums */
+  report(stats: StatsTally): void;
+  /** checks its lists and chunks, marks the free blocks its chunks hold and counts chunks, free and handed-out blocks */
+  check(tally: CheckTally): void;
+  /** marks the slabs of its chunks in the heap map */
+  mapSlabs(map: HeapMapDraft): void;
 }
 
 /**
@@ -108,7 +122,10 @@ export interface ThreadFreelist extends CacheHolder {
   /** gives every cached block back to its chunk (thread exit, or to measure) */
   flushAll(): void;
   cachedBytes(): number;
-  check(errors: string[], owned: Uint8Array): number;
+  /** its blocks count as handed out by their pool: moves them from the live sums to the cached bytes */
+  report(stats: StatsTally): void;
+  /** walks every list: marks its blocks (each at most once, each in a chunk of its class) and moves them from live to free */
+  check(tally: CheckTally): void;
 }
 
 /** Carves a batch on a miss and installs it in the thread list. */

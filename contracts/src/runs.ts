@@ -1,5 +1,5 @@
 import { throwBadPointer, throwInteriorPointer } from './errors.ts';
-import { PAGE_NONE, PAGE_RUN_L25, PAGE_RUN_PLAIN, PAGE_RUN_WHALE } from './layout.ts';
+import { PAGE_FREE_HEAD, PAGE_NONE, PAGE_RUN_L25, PAGE_RUN_PLAIN, PAGE_RUN_WHALE } from './layout.ts';
 import type { HeapLayout } from './layout.ts';
 import type { HeapBackend, SpanProvider } from './roles.ts';
 import { PAGE_BYTES, PAGE_SHIFT, alignUp } from './types.ts';
@@ -67,4 +67,27 @@ function liveRunAround(i32: Int32Array, layout: HeapLayout, ptr: number): number
 /** true for anything that is not a whole number from 0 to 2^32 - 1 (non-numbers included, without throwing) */
 export function isNotU32(value: unknown): boolean {
   return typeof value !== 'number' || value >>> 0 !== value;
+}
+
+/**
+ * Bytes and count of the live runs of the given kinds, from the page table: in a shared heap each
+ * thread's run tier counts only its own calls, so a total over all threads comes from here.
+ */
+export function liveRunsOfKinds(heap: HeapBackend, kinds: readonly number[]): { bytes: number; blocks: number } {
+  const { i32, layout } = heap;
+  const top = heap.freshTop() >>> PAGE_SHIFT;
+  let bytes = 0;
+  let blocks = 0;
+  for (let page = layout.metaBytes >>> PAGE_SHIFT; page < top;) {
+    const kind = i32[layout.pageKindWord + page];
+    const length = i32[layout.pageLengthWord + page];
+    if (kind === PAGE_RUN_L25 || kind === PAGE_RUN_PLAIN || kind === PAGE_RUN_WHALE || kind === PAGE_FREE_HEAD) {
+      if (kinds.includes(kind)) {
+        bytes += length << PAGE_SHIFT;
+        blocks++;
+      }
+      page += Math.max(length, 1);
+    } else page++;
+  }
+  return { bytes, blocks };
 }

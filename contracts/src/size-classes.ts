@@ -1,4 +1,4 @@
-import { MIN_ALIGN } from './types.ts';
+import { MID_MAX, MIN_ALIGN, SMALL_MAX } from './types.ts';
 
 /** One tier's size classes and the geometry of the chunks they are carved from. */
 export interface SizeClassTable {
@@ -71,12 +71,12 @@ export function buildSizeClassTable(spec: SizeClassSpec): SizeClassTable {
   return table;
 }
 
-/** The slab tier (Tiny up to 1 KiB and the 1-8 KiB range) in 64 KiB slabs, 16-byte granule. */
-export function smallClassSpec(headerBytes: number): SizeClassSpec {
-  return { above: 0, maxSize: 8192, headerBytes, chunkBytes: 1 << 16, granule: MIN_ALIGN };
+/** The small slab tier (by default Tiny up to 1 KiB and the 1-8 KiB range) in 64 KiB slabs, 16-byte granule. */
+export function smallClassSpec(headerBytes: number, maxSize = SMALL_MAX): SizeClassSpec {
+  return { above: 0, maxSize, headerBytes, chunkBytes: 1 << 16, granule: MIN_ALIGN };
 }
 
-/** The Mid tier (8-52 KiB) in 2 MiB chunks, 1 KiB granule. */
-export function midClassSpec(headerBytes: number): SizeClassSpec {
-  return { above: 8192, maxSize: 52 * 1024, headerBytes, chunkBytes: 2 << 20, granule: 1024 };
+/** The Mid tier (by default 8-52 KiB) in 2 MiB chunks, 1 KiB granule. */
+export function midClassSpec(headerBytes: number, above = SMALL_MAX, maxSize = MID_MAX): SizeClassSpec {
+  return { above, maxSize, headerBytes, chunkBytes: 2 << 20, granule: 1024 };
 }

@@ -11,7 +11,7 @@ export const SEGMENT_SHIFT = 20;
 export const SEGMENT_BYTES = 1 << SEGMENT_SHIFT;
 export const SLABS_PER_SEGMENT = SEGMENT_BYTES / SLAB_BYTES;
 
-/** Tier limits of the front gate. */
+/** Tier limits: the defaults of the variant's `tiers` options (L25's upper bound is fixed). */
 export const TINY_MAX = 1024;
 export const SMALL_MAX = 8192;
 export const MID_MAX = 52 * 1024;

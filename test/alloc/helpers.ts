@@ -1,7 +1,7 @@
 import {
-  H_FRESH_TOP, SLAB_KIND_MID, SLAB_KIND_SMALL, buildSizeClassTable, midClassSpec, resolveOptions, smallClassSpec,
+  H_FRESH_TOP, SLAB_KIND_MID, SLAB_KIND_SMALL, buildSizeClassTable, midClassSpec, ownedBlocks, resolveOptions, smallClassSpec,
 } from '../../contracts/src/index.ts';
-import type { EventSink, Learner, PolicyReader, SizeClassTable } from '../../contracts/src/index.ts';
+import type { CheckTally, EventSink, Learner, PolicyReader, SizeClassTable } from '../../contracts/src/index.ts';
 import { createAllocator } from '../../composition/src/index.ts';
 import type { Allocator, PartialOptions, VariantConfig } from '../../composition/src/index.ts';
 import { ArrayBufferHeap } from '../../boxes/heap-arraybuffer/src/index.ts';
@@ -112,4 +112,11 @@ export function heapErrors(check: (errors: string[]) => unknown): string[] {
   const errors: string[] = [];
   check(errors);
   return errors;
+}
+
+/** The errors a box's check(tally) appends, on a fresh tally covering the heap. */
+export function tallyErrors(heap: ArrayBufferHeap, check: (tally: CheckTally) => unknown): string[] {
+  const tally: CheckTally = { errors: [], owned: ownedBlocks(heap.freshTop()), freeBlocks: 0, liveBlocks: 0, chunks: 0 };
+  check(tally);
+  return tally.errors;
 }

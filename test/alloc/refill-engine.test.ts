@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EVENT_MISS, EVENT_REFILL, SLAB_CARVED, SLAB_FREE_COUNT, SLAB_STATE, SLAB_STATE_FULL, SLAB_USED,
 } from '../../contracts/src/index.ts';
-import { MiB, heapErrors, rig, slabWord } from './helpers.ts';
+import { MiB, rig, slabWord, tallyErrors } from './helpers.ts';
 
 describe('refill-engine', () => {
   it('carves the policy\'s refill count by bump: hands out the first, installs the rest', () => {
@@ -102,7 +102,7 @@ describe('refill-engine', () => {
     expect(got.filter((x) => x >>> 16 === a >>> 16).length).toBe(3);
     expect(got.filter((x) => x >>> 16 !== a >>> 16).length).toBe(2);
     expect(slabWord(r.heap, a >>> 16, SLAB_STATE)).toBe(SLAB_STATE_FULL);
-    expect(heapErrors((e) => r.smallPool.check(e))).toEqual([]);
+    expect(tallyErrors(r.heap, (t) => r.smallPool.check(t))).toEqual([]);
   });
 
   it('returns 0 when memory is out, installing nothing', () => {

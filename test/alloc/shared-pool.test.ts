@@ -6,7 +6,7 @@ import {
 } from '../../contracts/src/index.ts';
 import type { ArrayBufferHeap } from '../../boxes/heap-arraybuffer/src/index.ts';
 import type { SharedPoolBox } from '../../boxes/shared-pool/src/index.ts';
-import { MiB, heapErrors, reusableBytes, rig, slabWord } from './helpers.ts';
+import { MiB, reusableBytes, rig, slabWord, tallyErrors } from './helpers.ts';
 
 /** Carves `n` blocks of the chunk by hand (what a refill engine does) and returns them. */
 function carve(heap: ArrayBufferHeap, chunk: number, n: number, headerBytes = 0): number[] {
@@ -61,7 +61,7 @@ describe('shared-pool', () => {
     expect(slabWord(heap, chunk, SLAB_USED)).toBe(blocks.length - 3);
     expect(slabWord(heap, chunk, SLAB_FREE_COUNT)).toBe(3);
     expect(blocks.slice(2, 5)).toContain(slabWord(heap, chunk, SLAB_FREELIST));
-    expect(heapErrors((e) => smallPool.check(e))).toEqual([]);
+    expect(tallyErrors(heap, (t) => smallPool.check(t))).toEqual([]);
     const other = smallPool.acquireChunk(1);
     expect(other).not.toBe(chunk); // another class does not take it
     expect(smallPool.acquireChunk(0)).toBe(chunk); // partial first
@@ -93,7 +93,7 @@ describe('shared-pool', () => {
     expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_FREE);
     expect(superSlab.segmentCount()).toBe(0);
     expect(reusableBytes(heap)).toBe(reusable);
-    expect(heapErrors((e) => smallPool.check(e))).toEqual([]);
+    expect(tallyErrors(heap, (t) => smallPool.check(t))).toEqual([]);
     expect(smallPool.acquireChunk(0)).toBe(chunk); // the address space comes back
   });
 
@@ -135,7 +135,7 @@ describe('shared-pool', () => {
     const blocks = carve(heap, chunk, 1);
     smallPool.retireChunk(chunk);
     expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_PARTIAL);
-    expect(heapErrors((e) => smallPool.check(e))).toEqual([]);
+    expect(tallyErrors(heap, (t) => smallPool.check(t))).toEqual([]);
     giveBack(heap, smallPool, blocks);
     expect(slabWord(heap, chunk, SLAB_STATE)).toBe(SLAB_STATE_FREE);
     expect(smallPool.chunkCount()).toBe(0);
@@ -158,6 +158,6 @@ describe('shared-pool', () => {
     smallPool.retireChunk(chunk);
     giveBack(heap, smallPool, blocks.slice(0, 1));
     heap.i32[heap.layout.slabTableWord + chunk * SLAB_WORDS + SLAB_FREE_COUNT] = 0;
-    expect(heapErrors((e) => smallPool.check(e)).join()).toMatch(/no free block/);
+    expect(tallyErrors(heap, (t) => smallPool.check(t)).join()).toMatch(/no free block/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_OVERFLOW, SLAB_FREE_COUNT, SLAB_STATE, SLAB_STATE_PARTIAL, SLAB_USED } from '../../contracts/src/index.ts';
 import { TlsFreelist } from '../../boxes/tls-freelist/src/index.ts';
-import { codeOf, heapErrors, rig, slabWord } from './helpers.ts';
+import { codeOf, rig, slabWord, tallyErrors } from './helpers.ts';
 
 /** A rig plus `n` blocks of class `cls` handed out by a refill of exactly n (the list starts empty). */
 function withBlocks(cls: number, n: number, capacity: number) {
@@ -13,7 +13,6 @@ function withBlocks(cls: number, n: number, capacity: number) {
   const { pop, push } = list.hotOps();
   return { ...r, blocks, list, pop, push };
 }
-const owned = () => new Uint8Array(1 << 20);
 
 describe('tls-freelist', () => {
   it('pops nothing from an empty list', () => {
@@ -23,12 +22,12 @@ describe('tls-freelist', () => {
   });
 
   it('push and pop are LIFO; lengths and hits are derived exactly', () => {
-    const { list, blocks, small, pop, push } = withBlocks(3, 4, 8);
+    const { heap, list, blocks, small, pop, push } = withBlocks(3, 4, 8);
     for (const b of blocks) push(3, b);
     expect(list.length(3)).toBe(4);
     expect(list.heads[3]).toBe(blocks[3]);
     expect(list.cachedBytes()).toBe(4 * small.sizes[3]);
-    expect(heapErrors((e) => list.check(e, owned()))).toEqual([]);
+    expect(tallyErrors(heap, (t) => list.check(t))).toEqual([]);
     expect([pop(3), pop(3)]).toEqual([blocks[3], blocks[2]]);
     expect(list.length(3)).toBe(2);
     expect(list.hits(3)).toBe(2);
@@ -74,9 +73,8 @@ describe('tls-freelist', () => {
     expect(sink.events.filter((e) => e[0] === EVENT_OVERFLOW)).toEqual([[EVENT_OVERFLOW, 2, 5]]);
     expect(slabWord(heap, chunk, SLAB_USED)).toBe(4);
     expect(slabWord(heap, chunk, SLAB_FREE_COUNT)).toBe(5);
-    expect(heapErrors((e) => smallPool.check(e))).toEqual([]);
-    const mine = owned();
-    expect(heapErrors((e) => list.check(e, mine))).toEqual([]);
+    expect(tallyErrors(heap, (t) => smallPool.check(t))).toEqual([]);
+    expect(tallyErrors(heap, (t) => list.check(t))).toEqual([]);
     // every block is in exactly one place: the list or the chunk
     const inList = new Set<number>();
     for (let b = list.heads[2]; b !== 0; b = heap.i32[b >>> 2]) inList.add(b);
@@ -125,8 +123,8 @@ describe('tls-freelist', () => {
     const { heap, list, blocks, push } = withBlocks(0, 3, 8);
     push(0, blocks[0]);
     push(0, blocks[1]);
-    expect(heapErrors((e) => list.check(e, owned()))).toEqual([]);
+    expect(tallyErrors(heap, (t) => list.check(t))).toEqual([]);
     heap.i32[blocks[0] >>> 2] = blocks[1]; // a cycle
-    expect(heapErrors((e) => list.check(e, owned())).join()).toMatch(/appears twice/);
+    expect(tallyErrors(heap, (t) => list.check(t)).join()).toMatch(/appears twice/);
   });
 });

@@ -1,6 +1,6 @@
 import {
-  L25_MAX, MID_CLASS_BASE, MID_MAX, MIN_ALIGN, PAGE_BYTES, PAGE_CACHED, PAGE_FREE_HEAD, PAGE_FREE_TAIL, PAGE_RUN_L25,
-  PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, RESOLVE_PAGES, SMALL_MAX,
+  L25_MAX, MID_CLASS_BASE, MIN_ALIGN, PAGE_BYTES, PAGE_CACHED, PAGE_FREE_HEAD, PAGE_FREE_TAIL, PAGE_RUN_L25,
+  PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, RESOLVE_PAGES,
   isNotU32, throwBadAlignment, throwBadPointer, throwBadSize, throwDoubleFree, throwNotARunStart, throwOutOfMemory,
 } from '@hakmem/contracts';
 import type {
@@ -27,14 +27,22 @@ interface BuiltOps {
   readonly stamp: (ptr: number, tierClass: number) => void;
 }
 
+interface LargerOps {
+  readonly mallocLarger: (size: number) => number;
+  readonly freeLarger: (ptr: number, cls: number) => void;
+}
+
 /**
- * Routes malloc by size (Tiny and Small to 8 KiB, Mid to 52 KiB, L25 to 2 MiB, Whale above) and free
+ * Routes malloc by size (the small tier to its largest class, 8 KiB by default; Mid, when the variant
+ * has it, to its largest, 52 KiB by default; L25 to 2 MiB; Whale above) and free
  * by pointer (the classifier answers from a header, a live bit or the slab table in O(1); page runs
  * from the page table). Every check happens before anything changes, so a bad call leaves the heap as
  * it was. malloc and free are closures over the other boxes' hot operations, built once by hotOps().
  */
 export class FrontGateBox implements FrontGate {
   private readonly maxSize: number;
+  /** the largest size a slab tier serves: page runs start above it */
+  private readonly slabMax: number;
   private readonly throwOnOom: boolean;
   private reclaiming = false;
   private built: BuiltOps | null = null;
@@ -43,7 +51,8 @@ export class FrontGateBox implements FrontGate {
     private readonly backend: HeapBackend,
     private readonly classifier: BlockClassifier,
     private readonly small: SlabTier,
-    private readonly mid: SlabTier,
+    /** null when the variant has no Mid tier: its sizes go to L25 */
+    private readonly mid: SlabTier | null,
     private readonly l25: L25Tier,
     private readonly whale: RunTier,
     /** asked, in order, to give their free memory back before malloc reports out of memory */
@@ -51,6 +60,7 @@ export class FrontGateBox implements FrontGate {
     options: FrontGateOptions,
   ) {
     this.maxSize = backend.layout.heapBytes - backend.layout.metaBytes;
+    this.slabMax = (mid ?? small).classes.maxSize;
     this.throwOnOom = options.oom === 'throw';
   }
 
@@ -60,13 +70,12 @@ export class FrontGateBox implements FrontGate {
    * @hotpath
    */
   hotOps(): GateHotOps {
+    // the tier bounds are read once, here: the closures hold them as constants
+    const smallMax = this.small.classes.maxSize;
     const smallLookup = this.small.classes.lookup;
-    const midLookup = this.mid.classes.lookup;
     const { pop: popSmall, push: pushSmall } = this.small.freelist.hotOps();
-    const { pop: popMid, push: pushMid } = this.mid.freelist.hotOps();
     const { stamp, resolve } = this.classifier.hotOps();
     const smallRefill = this.small.refill;
-    const midRefill = this.mid.refill;
     const mallocSmallClass = (cls: number, size: number, alignment: number): number => {
       let block = popSmall(cls);
       if (block === 0) {
@@ -76,22 +85,10 @@ export class FrontGateBox implements FrontGate {
       stamp(block, cls);
       return block;
     };
-    const mallocLarger = (size: number): number => {
-      if (typeof size === 'number' && size <= MID_MAX && (size >>> 0) === size) {
-        const cls = midLookup[(size + 1023) >>> 10];
-        let block = popMid(cls);
-        if (block === 0) {
-          block = midRefill.refill(cls);
-          return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
-        }
-        stamp(block, cls);
-        return block;
-      }
-      return this.mallocRun(size);
-    };
+    const { mallocLarger, freeLarger } = this.largerOps(stamp);
     // mallocSmallClass written out again: one closure level less on the hottest path
     const malloc = (size: number): number => {
-      if (typeof size === 'number' && size <= SMALL_MAX && (size >>> 0) === size) {
+      if (typeof size === 'number' && size <= smallMax && (size >>> 0) === size) {
         const cls = smallLookup[(size + 15) >>> 4];
         let block = popSmall(cls);
         if (block === 0) {
@@ -102,11 +99,6 @@ export class FrontGateBox implements FrontGate {
         return block;
       }
       return mallocLarger(size);
-    };
-    // Out of line, so the hot free inlines one freelist push, not two.
-    const freeLarger = (ptr: number, cls: number): void => {
-      if (cls >= MID_CLASS_BASE) pushMid(cls - MID_CLASS_BASE, ptr);
-      else this.runTierOf(ptr).free(ptr);
     };
     const free = (ptr: number): void => {
       if (typeof ptr !== 'number') throwNotAPointer(ptr);
@@ -120,6 +112,37 @@ export class FrontGateBox implements FrontGate {
     return { malloc, free };
   }
 
+  /** malloc and free above the small tier: through Mid when the variant has it, else straight to the page runs. */
+  private largerOps(stamp: (ptr: number, tierClass: number) => void): LargerOps {
+    const mid = this.mid;
+    if (mid === null) {
+      return { mallocLarger: (size) => this.mallocRun(size), freeLarger: (ptr) => this.runTierOf(ptr).free(ptr) };
+    }
+    const midMax = mid.classes.maxSize;
+    const midLookup = mid.classes.lookup;
+    const { pop: popMid, push: pushMid } = mid.freelist.hotOps();
+    const midRefill = mid.refill;
+    const mallocLarger = (size: number): number => {
+      if (typeof size === 'number' && size <= midMax && (size >>> 0) === size) {
+        const cls = midLookup[(size + 1023) >>> 10];
+        let block = popMid(cls);
+        if (block === 0) {
+          block = midRefill.refill(cls);
+          return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
+        }
+        stamp(block, cls);
+        return block;
+      }
+      return this.mallocRun(size);
+    };
+    // Out of line, so the hot free inlines one freelist push, not two.
+    const freeLarger = (ptr: number, cls: number): void => {
+      if (cls >= MID_CLASS_BASE) pushMid(cls - MID_CLASS_BASE, ptr);
+      else this.runTierOf(ptr).free(ptr);
+    };
+    return { mallocLarger, freeLarger };
+  }
+
   alignedAlloc(alignment: number, size: number): number {
     if (isNotU32(alignment) || alignment === 0 || (alignment & (alignment - 1)) !== 0 || alignment > L25_MAX) {
       throwBadAlignment(alignment, L25_MAX);
@@ -129,8 +152,8 @@ export class FrontGateBox implements FrontGate {
     const wanted = Math.max(size, alignment);
     // A headerless slab class whose stride is a multiple of the alignment gives aligned blocks
     // (chunks are 64 KiB aligned); the power of two at or above `wanted` is always such a class.
-    if (this.classifier.headerBytes === 0 && wanted <= SMALL_MAX) {
-      const classes = this.small.classes;
+    const classes = this.small.classes;
+    if (this.classifier.headerBytes === 0 && wanted <= classes.maxSize) {
       for (let cls = classes.lookup[(wanted + 15) >>> 4]; cls < classes.count; cls++) {
         if (classes.strides[cls] % alignment === 0) return this.builtOps().mallocSmallClass(cls, size, alignment);
       }
@@ -142,14 +165,14 @@ export class FrontGateBox implements FrontGate {
   usableSize(ptr: number): number {
     const cls = this.liveClassOf(ptr);
     if (cls >= 0 && cls < MID_CLASS_BASE) return this.small.classes.sizes[cls];
-    if (cls >= MID_CLASS_BASE) return this.mid.classes.sizes[cls - MID_CLASS_BASE];
+    if (cls >= MID_CLASS_BASE) return this.midTier().classes.sizes[cls - MID_CLASS_BASE];
     return this.runTierOf(ptr).usableSize(ptr);
   }
 
   resizeInPlace(ptr: number, size: number): boolean {
     const cls = this.liveClassOf(ptr);
-    if (cls === RESOLVE_PAGES) return size > MID_MAX && this.runTierOf(ptr).resizeInPlace(ptr, size);
-    const usable = cls < MID_CLASS_BASE ? this.small.classes.sizes[cls] : this.mid.classes.sizes[cls - MID_CLASS_BASE];
+    if (cls === RESOLVE_PAGES) return size > this.slabMax && this.runTierOf(ptr).resizeInPlace(ptr, size);
+    const usable = cls < MID_CLASS_BASE ? this.small.classes.sizes[cls] : this.midTier().classes.sizes[cls - MID_CLASS_BASE];
     // Stay in the block while it fits and is not mostly empty; a much smaller size moves down a class.
     return size <= usable && size > usable >>> 1;
   }
@@ -162,7 +185,7 @@ export class FrontGateBox implements FrontGate {
     if (typeof ptr !== 'number') throwNotAPointer(ptr);
     const cls = this.classifier.peek(ptr);
     if (!this.classifier.catchesEveryDoubleFree && cls !== RESOLVE_PAGES) {
-      const heads = cls < MID_CLASS_BASE ? this.small.freelist.heads : this.mid.freelist.heads;
+      const heads = cls < MID_CLASS_BASE ? this.small.freelist.heads : this.midTier().freelist.heads;
       if (heads[cls < MID_CLASS_BASE ? cls : cls - MID_CLASS_BASE] === ptr) throwDoubleFree(ptr);
     }
     return cls;
@@ -175,6 +198,11 @@ export class FrontGateBox implements FrontGate {
   private stampRefilled(block: number, cls: number): number {
     this.builtOps().stamp(block, cls);
     return block;
+  }
+
+  /** The Mid tier, for a block the classifier says is Mid's: only chunks of an existing tier hold blocks. */
+  private midTier(): SlabTier {
+    return this.mid as SlabTier;
   }
 
   private builtOps(): BuiltOps {
@@ -237,11 +265,12 @@ export const box: BoxDescriptor<FrontGate> = {
       classes: ctx.needOf('size-classes', name), freelist: ctx.needOf('tls-freelist', name), refill: ctx.needOf('refill-engine', name),
     });
     const small = tier('small');
-    const mid = tier('mid');
+    const mid = ctx.options.tiers.mid ? tier('mid') : null;
     const l25 = ctx.need<L25Tier>('l25');
     const whale = ctx.need<RunTier>('whale');
     // Released in this order so each level's memory flows down to the next: lists, chunks, runs, spans.
-    const caches: CacheHolder[] = [small.freelist, mid.freelist, small.refill, mid.refill, l25, whale, ctx.need<PageArena>('page-arena')];
+    const caches: CacheHolder[] = [small.freelist, mid?.freelist, small.refill, mid?.refill, l25, whale, ctx.need<PageArena>('page-arena')]
+      .filter((cache) => cache !== undefined);
     return new FrontGateBox(ctx.need<HeapBackend>('heap-backend'), ctx.need<BlockClassifier>('classifier'), small, mid, l25, whale, caches, { oom: ctx.options.oom });
   },
 };

@@ -1,8 +1,9 @@
 import {
-  HEAP_MAGIC, H_HEAP_BYTES, H_MAGIC, H_META_BYTES, H_FRESH_TOP, H_TOUCHED_PAGES, PAGE_SHIFT, SEGMENT_BYTES, SLAB_KIND_META,
-  SLAB_SHIFT, SLAB_TAG, SLAB_WORDS, WASM_PAGE_BYTES, alignUp, computeLayout, slabTag, throwBadConfig,
+  HEAP_MAGIC, H_HEAP_BYTES, H_MAGIC, H_META_BYTES, H_FRESH_TOP, H_TOUCHED_PAGES, PAGE_SHIFT, SEGMENT_BYTES, SLAB_BYTES,
+  SLAB_KIND_META, SLAB_KIND_PAGES, SLABS_PER_SEGMENT, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS, WASM_PAGE_BYTES, alignUp, computeLayout,
+  slabTag, throwBadConfig,
 } from '@hakmem/contracts';
-import type { HeapBackend, HeapLayout, UserMemory } from '@hakmem/contracts';
+import type { HeapBackend, HeapLayout, HeapMapDraft, HeapMapSlab, UserMemory } from '@hakmem/contracts';
 import { ownBacking, userBacking } from './backing.ts';
 import type { Backing } from './backing.ts';
 import { PageHeap } from './page-heap.ts';
@@ -124,6 +125,21 @@ export class ArrayBufferHeap implements HeapBackend {
   check(errors: string[]): number {
     if (this.i32[this.header + H_MAGIC] !== HEAP_MAGIC) errors.push('heap header magic is wrong: the metadata was overwritten');
     return this.pages.check(errors);
+  }
+
+  freshTop(): number {
+    return this.i32[this.header + H_FRESH_TOP];
+  }
+
+  heapMap(): HeapMapDraft {
+    const slabs: HeapMapSlab[] = [];
+    const slabCount = Math.ceil(this.freshTop() / SLAB_BYTES);
+    for (let slab = 0; slab < slabCount; slab++) {
+      const kind = this.i32[this.layout.slabTableWord + slab * SLAB_WORDS + SLAB_TAG] >>> 24;
+      const name = kind === SLAB_KIND_META ? 'meta' : kind === SLAB_KIND_PAGES ? 'pages' : 'free';
+      slabs.push({ slab, chunk: slab, kind: name, classIndex: -1, blockSize: 0, usedBlocks: 0, capacity: 0 });
+    }
+    return { slabBytes: SLAB_BYTES, slabsPerSegment: SLABS_PER_SEGMENT, slabs };
   }
 
   /**

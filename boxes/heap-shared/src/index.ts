@@ -1,7 +1,7 @@
 import {
   H_LOCK_PAGES, H_THREADS_EVER, H_THREAD_SLOTS, MAX_THREADS, PAGE_SHIFT, lockWord, throwBadConfig, unlockWord,
 } from '@hakmem/contracts';
-import type { HeapBackend, HeapLayout, SharedHeapBackend } from '@hakmem/contracts';
+import type { HeapBackend, HeapLayout, HeapMapDraft, SharedHeapBackend } from '@hakmem/contracts';
 
 /**
  * The shared mode's heap backend. It wraps a backend over a SharedArrayBuffer (built by composition:
@@ -90,6 +90,14 @@ export class SharedHeapBox implements SharedHeapBackend {
     const spans = this.inner.check(errors);
     unlockWord(this.i32, H_LOCK_PAGES);
     return spans;
+  }
+
+  freshTop(): number {
+    return this.inner.freshTop();
+  }
+
+  heapMap(): HeapMapDraft {
+    return this.inner.heapMap();
   }
 
   /** A slot word per id, claimed with compareExchange 0 -> 1: two threads never get the same id. */

@@ -1,11 +1,20 @@
 import {
-  L25_MAX, MID_MAX, PAGE_BYTES, PAGE_CACHED, PAGE_RUN_L25, PAGE_RUN_PLAIN, PAGE_SHIFT, buildSizeClassTable, markRun,
-  resizeRunInPlace, runBytes,
+  L25_MAX, MID_MAX, PAGE_BYTES, PAGE_CACHED, PAGE_RUN_L25, PAGE_RUN_PLAIN, PAGE_SHIFT, buildSizeClassTable, liveRunsOfKinds,
+  markRun, resizeRunInPlace, runBytes,
 } from '@hakmem/contracts';
 import type { HeapBackend, L25Tier, PageArena, SizeClassTable } from '@hakmem/contracts';
 
+export interface L25RunsOptions {
+  /** the largest size the slab tiers serve (the variant's tier bounds): L25's classes start above it */
+  readonly above: number;
+  /** a shared heap: live totals count every thread's runs, from the page table */
+  readonly sharedHeap: boolean;
+}
+
+const OWN_RUN_KINDS = [PAGE_RUN_L25, PAGE_RUN_PLAIN];
+
 /**
- * L25 (52 KiB-2 MiB): each block is a run of whole pages of its class size (8 classes per doubling),
+ * L25 (above the slab tiers, 52 KiB by default, to 2 MiB): each block is a run of whole pages of its class size (8 classes per doubling),
  * taken from the PageArena. Freed runs wait in a small per-class LIFO for the next malloc of that
  * class; past it they go back to the PageArena. Also serves page-aligned runs for alignedAlloc.
  */
@@ -21,8 +30,9 @@ export class L25Runs implements L25Tier {
     private readonly backend: HeapBackend,
     private readonly arena: PageArena,
     private readonly cacheSlots: number,
+    private readonly options: L25RunsOptions = { above: MID_MAX, sharedHeap: false },
   ) {
-    this.classes = buildSizeClassTable({ above: MID_MAX, maxSize: L25_MAX, headerBytes: 0, chunkBytes: L25_MAX, granule: PAGE_BYTES });
+    this.classes = buildSizeClassTable({ above: options.above, maxSize: L25_MAX, headerBytes: 0, chunkBytes: L25_MAX, granule: PAGE_BYTES });
     this.cache = new Int32Array(this.classes.count * Math.max(cacheSlots, 1));
     this.cached = new Int32Array(this.classes.count);
   }
@@ -83,11 +93,11 @@ export class L25Runs implements L25Tier {
   }
 
   liveBytes(): number {
-    return this.live;
+    return this.options.sharedHeap ? liveRunsOfKinds(this.backend, OWN_RUN_KINDS).bytes : this.live;
   }
 
   liveBlocks(): number {
-    return this.blocks;
+    return this.options.sharedHeap ? liveRunsOfKinds(this.backend, OWN_RUN_KINDS).blocks : this.blocks;
   }
 
   releaseCached(): number {
@@ -128,5 +138,8 @@ export const box: BoxDescriptor<L25Tier> = {
   role: 'l25',
   needs: ['heap-backend', 'page-arena'],
   modes: ['single', 'shared'],
-  create: (ctx) => new L25Runs(ctx.need<HeapBackend>('heap-backend'), ctx.need<PageArena>('page-arena'), ctx.options.l25.cacheSlots),
+  create: (ctx) => new L25Runs(ctx.need<HeapBackend>('heap-backend'), ctx.need<PageArena>('page-arena'), ctx.options.l25.cacheSlots, {
+    above: ctx.options.tiers.mid ? ctx.options.tiers.midMax : ctx.options.tiers.smallMax,
+    sharedHeap: ctx.threadId !== undefined,
+  }),
 };

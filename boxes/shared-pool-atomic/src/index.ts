@@ -2,9 +2,9 @@ import {
   H_FRESH_TOP, SLAB_BYTES, POOL_CHUNKS, POOL_HEADS, POOL_LOCK, POOL_MAX_CLASSES, SLAB_CAPACITY, SLAB_CARVED, SLAB_CHUNK_SLABS, SLAB_FREELIST,
   SLAB_FREE_COUNT, SLAB_KIND_PAGES, SLAB_NEXT, SLAB_OWNER, SLAB_PREV, SLAB_REMOTE_HEAD, SLAB_SHIFT, SLAB_STATE,
   SLAB_STATE_ACTIVE, SLAB_STATE_FREE, SLAB_STATE_FULL, SLAB_STATE_PARTIAL, SLAB_STRIDE, SLAB_TAG, SLAB_USED,
-  SLAB_WORDS, lockWord, slabTag, throwBadConfig, unlockWord,
+  SLAB_WORDS, checkChunks, chunkClassOf, lockWord, mapChunks, markOwned, reportChunks, slabTag, throwBadConfig, unlockWord,
 } from '@hakmem/contracts';
-import type { HeapBackend, SizeClassTable, SpanProvider, ThreadPool } from '@hakmem/contracts';
+import type { CheckTally, HeapBackend, HeapMapDraft, SizeClassTable, SpanProvider, StatsTally, ThreadPool } from '@hakmem/contracts';
 
 /**
  * The shared pool of one tier for one thread of a shared heap. Chunks, their metadata and the
@@ -33,7 +33,7 @@ export class SharedPoolAtomicBox implements ThreadPool {
   private readonly heads: number;
 
   constructor(
-    backend: HeapBackend,
+    private readonly backend: HeapBackend,
     readonly classes: SizeClassTable,
     private readonly spans: SpanProvider,
     private readonly slabKind: number,
@@ -167,7 +167,52 @@ export class SharedPoolAtomicBox implements ThreadPool {
     return Atomics.load(this.i32, this.chunksWord);
   }
 
-  check(errors: string[]): void {
+  classOfBlock(ptr: number): number {
+    return chunkClassOf(this.backend, this.slabKind, ptr);
+  }
+
+  /**
+   * Blocks on a chunk's remote stack count as free. Exact when the other threads are quiescent (between
+   * phases, or after they detached); their thread lists are not visible from here.
+   */
+  report(stats: StatsTally): void {
+    reportChunks(this.backend, this.slabKind, this.classes, stats, (chunk) => this.remoteBlocks(chunk, null));
+  }
+
+  mapSlabs(map: HeapMapDraft): void {
+    mapChunks(this.backend, this.slabKind, this.classes, map);
+  }
+
+  check(tally: CheckTally): void {
+    this.checkPartialLists(tally.errors);
+    checkChunks(this.backend, this.slabKind, this.classes, tally, (chunk, marking) => this.remoteBlocks(chunk, marking));
+  }
+
+  /** Blocks on the chunk's remote stack, each marked in `tally.owned` when checking. */
+  private remoteBlocks(chunk: number, tally: CheckTally | null): number {
+    const meta = this.meta(chunk);
+    const base = chunk << SLAB_SHIFT;
+    const end = base + this.i32[meta + SLAB_CARVED] * this.i32[meta + SLAB_STRIDE];
+    const limit = this.i32[meta + SLAB_CAPACITY];
+    let seen = 0;
+    for (let block = Atomics.load(this.i32, meta + SLAB_REMOTE_HEAD); block !== 0; block = this.i32[block >>> 2]) {
+      if (block < base || block >= end) {
+        tally?.errors.push(`chunk at slab ${chunk} has block ${block} on its remote stack that is not one of its carved blocks`);
+        break;
+      }
+      if (tally && !markOwned(tally.owned, block)) {
+        tally.errors.push(`block ${block} is on two free lists (one a remote stack)`);
+        break;
+      }
+      if (++seen > limit) {
+        tally?.errors.push(`chunk at slab ${chunk} remote stack has a cycle`);
+        break;
+      }
+    }
+    return seen;
+  }
+
+  private checkPartialLists(errors: string[]): void {
     const i32 = this.i32;
     lockWord(i32, this.lock);
     const chunks = i32[this.chunksWord];

@@ -1,9 +1,9 @@
 import {
   SLAB_CAPACITY, SLAB_CARVED, SLAB_KIND_PAGES, SLAB_CHUNK_SLABS, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_NEXT, SLAB_OWNER, SLAB_PREV,
   SLAB_REMOTE_HEAD, SLAB_SHIFT, SLAB_STATE, SLAB_STATE_ACTIVE, SLAB_STATE_FREE, SLAB_STATE_FULL, SLAB_STATE_PARTIAL,
-  SLAB_STRIDE, SLAB_TAG, SLAB_USED, SLAB_WORDS, slabTag,
+  SLAB_STRIDE, SLAB_TAG, SLAB_USED, SLAB_WORDS, NOTHING_HELD_APART, checkChunks, chunkClassOf, mapChunks, reportChunks, slabTag,
 } from '@hakmem/contracts';
-import type { HeapBackend, SharedPool, SizeClassTable, SpanProvider } from '@hakmem/contracts';
+import type { CheckTally, HeapBackend, HeapMapDraft, SharedPool, SizeClassTable, SpanProvider, StatsTally } from '@hakmem/contracts';
 
 /**
  * One pool for all classes of a tier. A chunk (one 64 KiB slab, or a 2 MiB span of 32 slabs for the
@@ -81,7 +81,24 @@ export class SharedPoolBox implements SharedPool {
     return this.chunks;
   }
 
-  check(errors: string[]): void {
+  classOfBlock(ptr: number): number {
+    return chunkClassOf(this.backend, this.slabKind, ptr);
+  }
+
+  report(stats: StatsTally): void {
+    reportChunks(this.backend, this.slabKind, this.classes, stats, NOTHING_HELD_APART);
+  }
+
+  mapSlabs(map: HeapMapDraft): void {
+    mapChunks(this.backend, this.slabKind, this.classes, map);
+  }
+
+  check(tally: CheckTally): void {
+    this.checkPartialLists(tally.errors);
+    checkChunks(this.backend, this.slabKind, this.classes, tally, NOTHING_HELD_APART);
+  }
+
+  private checkPartialLists(errors: string[]): void {
     for (let cls = 0; cls < this.classes.count; cls++) {
       let seen = 0;
       for (let link = this.partialHeads[cls]; link !== 0; link = this.get(link - 1, SLAB_NEXT)) {

@@ -1,9 +1,9 @@
 import {
   H_LOCK_SEGMENTS, H_SEGMENT_COUNT, H_SEGMENT_HEAD, PAGE_CHUNK, PAGE_SHIFT, SEGMENT_BYTES, SEGMENT_SHIFT, SLAB_BYTES,
   SLAB_KIND_SEGMENT_FREE, SLAB_SEGMENT_FREE_MASK, SLAB_SEG_NEXT, SLAB_SEG_PREV, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS,
-  SLABS_PER_SEGMENT, lockWord, slabTag, unlockWord,
+  SLABS_PER_SEGMENT, lockWord, markFreeSlabs, slabTag, unlockWord,
 } from '@hakmem/contracts';
-import type { HeapBackend, SuperSlab } from '@hakmem/contracts';
+import type { HeapBackend, HeapMapDraft, SuperSlab } from '@hakmem/contracts';
 
 const ALL_FREE = (1 << SLABS_PER_SEGMENT) - 1;
 const SEGMENT_TO_SLAB = SEGMENT_SHIFT - SLAB_SHIFT;
@@ -80,6 +80,14 @@ export class SharedSuperSlabBox implements SuperSlab {
         errors.push('the list of segments with a free slab has a cycle or more segments than exist');
         break;
       }
+    }
+    unlockWord(this.i32, H_LOCK_SEGMENTS);
+  }
+
+  mapSlabs(map: HeapMapDraft): void {
+    lockWord(this.i32, H_LOCK_SEGMENTS);
+    for (let link = this.i32[H_SEGMENT_HEAD]; link !== 0; link = this.i32[this.word((link - 1) << SEGMENT_TO_SLAB, SLAB_SEG_NEXT)]) {
+      markFreeSlabs(map, link - 1, this.i32[this.word((link - 1) << SEGMENT_TO_SLAB, SLAB_SEGMENT_FREE_MASK)]);
     }
     unlockWord(this.i32, H_LOCK_SEGMENTS);
   }

@@ -1,8 +1,8 @@
 import {
   PAGE_CHUNK, PAGE_SHIFT, SEGMENT_BYTES, SEGMENT_SHIFT, SLAB_BYTES, SLAB_KIND_PAGES, SLAB_KIND_SEGMENT_FREE, SLAB_SEGMENT_FREE_MASK,
-  SLAB_SHIFT, SLAB_TAG, SLAB_WORDS, SLABS_PER_SEGMENT, slabTag,
+  SLAB_SHIFT, SLAB_TAG, SLAB_WORDS, SLABS_PER_SEGMENT, markFreeSlabs, slabTag,
 } from '@hakmem/contracts';
-import type { HeapBackend, SuperSlab } from '@hakmem/contracts';
+import type { HeapBackend, HeapMapDraft, SuperSlab } from '@hakmem/contracts';
 
 const ALL_FREE = (1 << SLABS_PER_SEGMENT) - 1;
 
@@ -64,6 +64,10 @@ export class SuperSlabBox implements SuperSlab {
         if (isFree !== ((mask >>> i) & 1) > 0) errors.push(`segment ${segment} slab ${i}: free mask and slab tag disagree`);
       }
     }
+  }
+
+  mapSlabs(map: HeapMapDraft): void {
+    for (const segment of this.withFreeSlab) markFreeSlabs(map, segment, this.backend.i32[this.word(segment << (SEGMENT_SHIFT - SLAB_SHIFT), SLAB_SEGMENT_FREE_MASK)]);
   }
 
   private addSegment(): boolean {

@@ -1,5 +1,5 @@
-import { EVENT_OVERFLOW, throwDoubleFree } from '@hakmem/contracts';
-import type { EventSink, FreelistHotOps, HeapBackend, SharedPool, ThreadFreelist } from '@hakmem/contracts';
+import { EVENT_OVERFLOW, markOwned, throwDoubleFree } from '@hakmem/contracts';
+import type { CheckTally, EventSink, FreelistHotOps, HeapBackend, SharedPool, StatsTally, ThreadFreelist } from '@hakmem/contracts';
 
 export interface TlsFreelistOptions {
   /** blocks a class's list starts out allowed to hold (a refill installs the policy's capacity) */
@@ -127,20 +127,27 @@ export class TlsFreelist implements ThreadFreelist {
     return bytes;
   }
 
-  /** Walks every list: each block must be distinct; marks them in `owned` (one bit per 16 bytes). */
-  check(errors: string[], owned: Uint8Array): number {
+  report(stats: StatsTally): void {
+    const bytes = this.cachedBytes();
+    stats.cachedBytes += bytes;
+    stats.liveBytes -= bytes;
+    for (let cls = 0; cls < this.heads.length; cls++) stats.liveBlocks -= this.length(cls);
+  }
+
+  /** Walks every list: each block distinct, marked in `tally.owned`, and in a chunk of the list's class. */
+  check(tally: CheckTally): void {
     const mem = this.backend.i32;
-    let blocks = 0;
     for (let cls = 0; cls < this.heads.length; cls++) {
       for (let block = this.heads[cls]; block !== 0; block = mem[block >>> 2]) {
-        if (!markOnce(owned, block)) {
-          errors.push(`block ${block} appears twice in the free lists (class ${cls} thread list)`);
+        if (!markOwned(tally.owned, block)) {
+          tally.errors.push(`block ${block} appears twice in the free lists (class ${cls} thread list)`);
           break;
         }
-        blocks++;
+        if (this.pool.classOfBlock(block) !== cls) tally.errors.push(`block ${block} in the class ${cls} list does not belong to a class ${cls} chunk`);
+        tally.freeBlocks++;
+        tally.liveBlocks--;
       }
     }
-    return blocks;
   }
 
   /**
@@ -187,14 +194,6 @@ export class TlsFreelist implements ThreadFreelist {
     this.room[classIndex] = room;
     this.roomAtCheck[classIndex] = room;
   }
-}
-
-function markOnce(owned: Uint8Array, block: number): boolean {
-  const bit = block >>> 4;
-  const mask = 1 << (bit & 7);
-  if ((owned[bit >>> 3] & mask) !== 0) return false;
-  owned[bit >>> 3] |= mask;
-  return true;
 }
 
 import type { BlockClassifier, BoxDescriptor } from '@hakmem/contracts';

@@ -1,7 +1,8 @@
-import { PAGE_BYTES, PAGE_CACHED, PAGE_RUN_WHALE, PAGE_SHIFT, markRun, resizeRunInPlace, runBytes } from '@hakmem/contracts';
+import { PAGE_BYTES, PAGE_CACHED, PAGE_RUN_WHALE, PAGE_SHIFT, liveRunsOfKinds, markRun, resizeRunInPlace, runBytes } from '@hakmem/contracts';
 import type { HeapBackend, RunTier } from '@hakmem/contracts';
 
 const WHALE_ALIGN = 64 * 1024;
+const OWN_RUN_KINDS = [PAGE_RUN_WHALE];
 
 /**
  * Whale (above 2 MiB): spans straight from the backend's cold path. The last few freed spans are
@@ -18,6 +19,8 @@ export class WhaleSpans implements RunTier {
   constructor(
     private readonly backend: HeapBackend,
     private readonly cacheSlots: number,
+    /** a shared heap: live totals count every thread's spans, from the page table */
+    private readonly sharedHeap = false,
   ) {
     this.cache = new Int32Array(Math.max(cacheSlots, 1));
   }
@@ -65,11 +68,11 @@ export class WhaleSpans implements RunTier {
   }
 
   liveBytes(): number {
-    return this.live;
+    return this.sharedHeap ? liveRunsOfKinds(this.backend, OWN_RUN_KINDS).bytes : this.live;
   }
 
   liveBlocks(): number {
-    return this.blocks;
+    return this.sharedHeap ? liveRunsOfKinds(this.backend, OWN_RUN_KINDS).blocks : this.blocks;
   }
 
   releaseCached(): number {
@@ -117,5 +120,5 @@ export const box: BoxDescriptor<RunTier> = {
   role: 'whale',
   needs: ['heap-backend'],
   modes: ['single', 'shared'],
-  create: (ctx) => new WhaleSpans(ctx.need<HeapBackend>('heap-backend'), ctx.options.whale.cacheSlots),
+  create: (ctx) => new WhaleSpans(ctx.need<HeapBackend>('heap-backend'), ctx.options.whale.cacheSlots, ctx.threadId !== undefined),
 };
