@@ -19,12 +19,15 @@ import { PageArenaBox } from '@hakmem/page-arena';
 import { DecayingPageArena } from '@hakmem/page-arena-decay';
 import { PolicyTable } from '@hakmem/policy-table';
 import { RefillEngineBox } from '@hakmem/refill-engine';
+import { box as lazyRefillBox } from '@hakmem/refill-lazy';
 import { SharedPoolBox } from '@hakmem/shared-pool';
 import { SharedPoolAtomicBox } from '@hakmem/shared-pool-atomic';
 import { SuperSlabBox } from '@hakmem/superslab';
 import { SharedSuperSlabBox } from '@hakmem/superslab-shared';
 import { TlsFreelist } from '@hakmem/tls-freelist';
+import { box as magazineBox } from '@hakmem/tls-magazine';
 import { WhaleSpans } from '@hakmem/whale-spans';
+import { descriptorContext } from './descriptor-context.ts';
 import type { ResolvedVariant } from './variant.ts';
 
 const CLASSIFIERS = {
@@ -117,10 +120,10 @@ export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding,
     },
     [T.eventRing, T.policy, T.smallClasses, T.midClasses],
   );
-  bindSlabTier(container, options.listCapacity.small, options.checks, options.learner.intervalRefills, 0, {
+  bindSlabTier(container, variant, options.listCapacity.small, options.checks, options.learner.intervalRefills, 0, {
     pool: T.smallPool, freelist: T.smallFreelist, refill: T.smallRefill,
   });
-  bindSlabTier(container, options.listCapacity.mid, options.checks, options.learner.intervalRefills, 'small', {
+  bindSlabTier(container, variant, options.listCapacity.mid, options.checks, options.learner.intervalRefills, 'small', {
     pool: T.midPool, freelist: T.midFreelist, refill: T.midRefill,
   });
   container.bind(T.classifier).toResolvedValue(
@@ -158,25 +161,45 @@ interface TierTokens {
   readonly refill: symbol;
 }
 
-/** The freelist and refill engine of one slab tier; the mid tier's classes follow the small ones in the policy. */
+/**
+ * The freelist and refill engine of one slab tier; the mid tier's classes follow the small ones in the policy.
+ * The second boxes of these roles are built from their descriptors (`box`), as discovery will build every box.
+ */
 function bindSlabTier(
-  container: Container, capacity: number, checks: FreeChecks, learnerInterval: number, offsetAfter: 0 | 'small', tokens: TierTokens,
+  container: Container, variant: ResolvedVariant, capacity: number, checks: FreeChecks, learnerInterval: number,
+  offsetAfter: 0 | 'small', tokens: TierTokens,
 ): void {
   const T = TOKENS;
+  const tier = offsetAfter === 'small' ? 'mid' : 'small';
   container.bind(tokens.freelist).toResolvedValue(
-    (heap: HeapBackend, pool: SharedPool, events: EventSink, small: SizeClassTable, classifier: BlockClassifier) =>
-      new TlsFreelist(heap, pool, events, offsetAfter === 'small' ? small.count : 0, {
+    (heap: HeapBackend, pool: SharedPool, events: EventSink, small: SizeClassTable, classifier: BlockClassifier) => {
+      const offset = offsetAfter === 'small' ? small.count : 0;
+      if (variant.boxes.tlsFreelist === 'tls-magazine') {
+        const given = { 'heap-backend': heap, 'shared-pool': pool, 'event-ring': events, classifier };
+        return magazineBox.create(descriptorContext(magazineBox, variant.options, tier, offset, given));
+      }
+      return new TlsFreelist(heap, pool, events, offset, {
         capacity,
         // where the classifier does not catch every double free, the list head still catches one in a row
         checkHead: !classifier.catchesEveryDoubleFree && checks !== 'none',
-      }),
+      });
+    },
     [T.heapBackend, tokens.pool, T.eventRing, T.smallClasses, T.classifier],
   );
   container.bind(tokens.refill).toResolvedValue(
     (
       heap: HeapBackend, pool: SharedPool, freelist: ThreadFreelist, policy: PolicyReader, events: EventSink,
       learner: Learner, small: SizeClassTable,
-    ) => new RefillEngineBox(heap, pool, freelist, policy, events, learner, offsetAfter === 'small' ? small.count : 0, learnerInterval),
+    ) => {
+      const offset = offsetAfter === 'small' ? small.count : 0;
+      if (variant.boxes.refillEngine === 'refill-lazy') {
+        const given = {
+          'heap-backend': heap, 'shared-pool': pool, 'tls-freelist': freelist, 'policy-table': policy, 'event-ring': events, learner,
+        };
+        return lazyRefillBox.create(descriptorContext(lazyRefillBox, variant.options, tier, offset, given));
+      }
+      return new RefillEngineBox(heap, pool, freelist, policy, events, learner, offset, learnerInterval);
+    },
     [T.heapBackend, tokens.pool, tokens.freelist, T.policy, T.eventRing, T.learner, T.smallClasses],
   );
 }

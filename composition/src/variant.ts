@@ -7,6 +7,8 @@ export const BOX_CHOICES = {
   classifier: ['class-by-segment', 'class-by-header', 'class-checked'],
   learner: ['none', 'ace-learner', 'bandit-learner'],
   pageArena: ['page-arena', 'page-arena-decay'],
+  tlsFreelist: ['tls-freelist', 'tls-magazine'],
+  refillEngine: ['refill-engine', 'refill-lazy'],
 } as const;
 
 export type BoxChoices = { -readonly [R in keyof typeof BOX_CHOICES]: (typeof BOX_CHOICES)[R][number] };
@@ -29,7 +31,9 @@ export interface ResolvedVariant {
   readonly options: AllocatorOptions;
 }
 
-const DEFAULT_BOXES: BoxChoices = { classifier: 'class-by-segment', learner: 'none', pageArena: 'page-arena' };
+const DEFAULT_BOXES: BoxChoices = {
+  classifier: 'class-by-segment', learner: 'none', pageArena: 'page-arena', tlsFreelist: 'tls-freelist', refillEngine: 'refill-engine',
+};
 const VARIANT_KEYS = ['name', 'extends', 'description', 'boxes', 'options'];
 
 /**

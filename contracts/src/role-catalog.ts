@@ -46,7 +46,7 @@ export const ROLES: readonly RoleSpec[] = [
   {
     role: 'tls-freelist', interfaceName: 'ThreadFreelist', tokens: [TOKENS.smallFreelist, TOKENS.midFreelist], defaultBox: 'tls-freelist',
     job: "the thread's per-class lists: the hot pop and push",
-    members: [...CACHE_HOLDER, 'heads', 'overflows', 'hotOps', 'install', 'trim', 'length', 'hits', 'flushAll', 'cachedBytes', 'check'],
+    members: [...CACHE_HOLDER, 'overflows', 'newest', 'forEachCached', 'hotOps', 'install', 'trim', 'length', 'hits', 'flushAll', 'cachedBytes', 'check'],
   },
   {
     role: 'refill-engine', interfaceName: 'RefillEngine', tokens: [TOKENS.smallRefill, TOKENS.midRefill], defaultBox: 'refill-engine',
