@@ -18,7 +18,7 @@ const ENGINES: Record<string, EngineFactory> = {
     new RefillEngineBox(heap, pool, list, policy, events, learner, offset, interval),
   'refill-lazy': (heap, pool, list, policy, events, learner, offset, interval) =>
     new LazyRefillEngine(heap, pool, list, policy, events, learner, offset, {
-      firstCarve: Number(lazyBox.defaults!.firstCarve), growth: Number(lazyBox.defaults!.growth), learnerInterval: interval,
+      carvePages: Number(lazyBox.defaults!.carvePages), learnerInterval: interval,
     }),
 };
 

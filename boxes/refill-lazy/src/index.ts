@@ -1,5 +1,5 @@
 import {
-  EVENT_MISS, EVENT_REFILL, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_SHIFT, SLAB_STRIDE,
+  EVENT_MISS, EVENT_REFILL, PAGE_BYTES, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_SHIFT, SLAB_STRIDE,
   SLAB_USED, SLAB_WORDS,
 } from '@hakmem/contracts';
 import type {
@@ -7,30 +7,27 @@ import type {
 } from '@hakmem/contracts';
 
 export interface LazyRefillOptions {
-  /** fresh blocks a class's first carve takes (at least one) */
-  readonly firstCarve: number;
-  /** each carve of a class takes this many times the last one, up to the policy's refill count */
-  readonly growth: number;
+  /** a carve of fresh blocks stops at the end of this many pages from where it starts (at least one block) */
+  readonly carvePages: number;
   /** refills between learner ticks */
   readonly learnerInterval: number;
 }
 
 /**
  * On a miss: take up to the policy's refill count of blocks from the chunk's freelist (recycled blocks
- * touch no new page), but carve fresh blocks by bump only a few at a time: a class's first carve takes
- * `firstCarve` blocks and each later one `growth` times more, up to the refill count (mimalloc extends a
- * page's free list the same way). A class used a little touches a page or two, not a whole batch.
- * The policy is read here and only here (contract B).
+ * touch no new page), then carve fresh blocks by bump only up to the end of the page the carve starts in
+ * (`carvePages`), at least one block: mimalloc extends a page's free list by about 4 KiB at a time.
+ * A class's bump pointer never runs ahead into a page before the blocks of the page it is in are out, so
+ * a class used a little touches a page, not a batch. The policy is read here and only here (contract B).
  */
 export class LazyRefillEngine implements RefillEngine, HeapViewHolder {
   readonly misses: Float64Array;
   readonly refills: Float64Array;
   /** per class: the chunk being carved, as slab index + 1 (0 = none) */
   private readonly active: Int32Array;
-  /** per class: fresh blocks the next carve may take */
-  private readonly carve: Float64Array;
   private mem: Int32Array;
   private readonly slabTable: number;
+  private readonly carveBytes: number;
   private refillsSinceTick = 0;
   /** the policy version this engine's lists were last brought in line with */
   private appliedVersion = 0;
@@ -49,9 +46,9 @@ export class LazyRefillEngine implements RefillEngine, HeapViewHolder {
     this.misses = new Float64Array(count);
     this.refills = new Float64Array(count);
     this.active = new Int32Array(count);
-    this.carve = new Float64Array(count).fill(Math.max(1, options.firstCarve));
     this.mem = backend.i32;
     this.slabTable = backend.layout.slabTableWord;
+    this.carveBytes = Math.max(1, options.carvePages) * PAGE_BYTES;
   }
 
   /** Composition calls this when the memory grew: the old views may be detached. */
@@ -79,13 +76,11 @@ export class LazyRefillEngine implements RefillEngine, HeapViewHolder {
     const capacity = this.policy.listCapacity(policyClass);
     this.misses[classIndex]++;
     this.events.push(EVENT_MISS, policyClass, 0);
-    const freshLimit = Math.min(want, this.carve[classIndex]);
     let first = 0;
     let last = 0;
     let got = 0;
-    let fresh = 0;
-    // Stops once the freelist is dry and the fresh blocks allowed are carved: a short batch is the point.
-    while (got < want && (got < freshLimit || fresh === 0)) {
+    let carvedOnce = false;
+    while (got < want) {
       let chunk = this.active[classIndex] - 1;
       if (chunk < 0) {
         chunk = this.pool.acquireChunk(classIndex);
@@ -104,29 +99,29 @@ export class LazyRefillEngine implements RefillEngine, HeapViewHolder {
       }
       this.mem[meta + SLAB_FREE_COUNT] -= got - before;
       const carved = this.mem[meta + SLAB_CARVED];
-      const take = Math.min(freshLimit - got, this.mem[meta + SLAB_CAPACITY] - carved);
+      const stride = this.mem[meta + SLAB_STRIDE];
+      const at = (chunk << SLAB_SHIFT) + carved * stride;
+      const toPageEnd = Math.floor((this.carveBytes - (at & (PAGE_BYTES - 1))) / stride);
+      const take = carvedOnce ? 0 : Math.min(want - got, this.mem[meta + SLAB_CAPACITY] - carved, Math.max(1, toPageEnd));
       if (take > 0) {
-        const stride = this.mem[meta + SLAB_STRIDE];
         const headerBytes = this.pool.classes.headerBytes;
-        const start = (chunk << SLAB_SHIFT) + carved * stride + headerBytes;
-        this.backend.touch(start - headerBytes, take * stride);
+        const start = at + headerBytes;
+        this.backend.touch(at, take * stride);
         if (last === 0) first = start;
         else this.mem[last >>> 2] = start;
         for (let i = 1; i < take; i++) this.mem[(start + (i - 1) * stride) >>> 2] = start + i * stride;
         last = start + (take - 1) * stride;
         this.mem[meta + SLAB_CARVED] = carved + take;
         got += take;
-        fresh += take;
+        carvedOnce = true;
       }
       this.mem[meta + SLAB_USED] += got - before;
-      const exhausted = this.mem[meta + SLAB_FREELIST] === 0 && this.mem[meta + SLAB_CARVED] === this.mem[meta + SLAB_CAPACITY];
-      if (exhausted) {
-        this.active[classIndex] = 0;
-        this.pool.retireChunk(chunk);
-      } else if (got === before) break;
+      // A chunk with blocks left ends the batch, short or not; an exhausted one makes way for the next.
+      if (this.mem[meta + SLAB_FREELIST] !== 0 || this.mem[meta + SLAB_CARVED] !== this.mem[meta + SLAB_CAPACITY]) break;
+      this.active[classIndex] = 0;
+      this.pool.retireChunk(chunk);
     }
     if (got === 0) return 0;
-    if (fresh > 0) this.carve[classIndex] = Math.min(want, Math.ceil(freshLimit * this.options.growth));
     this.mem[last >>> 2] = 0;
     this.freelist.install(classIndex, this.mem[first >>> 2], got - 1, capacity);
     this.refills[classIndex]++;
@@ -149,7 +144,7 @@ export class LazyRefillEngine implements RefillEngine, HeapViewHolder {
   }
 }
 
-const LAZY_DEFAULTS = { firstCarve: 2, growth: 2 };
+const LAZY_DEFAULTS = { carvePages: 1 };
 
 export const box: BoxDescriptor<RefillEngine> = {
   role: 'refill-engine',
@@ -158,10 +153,6 @@ export const box: BoxDescriptor<RefillEngine> = {
   create: (ctx) => new LazyRefillEngine(
     ctx.need<HeapBackend>('heap-backend'), ctx.need<SharedPool>('shared-pool'), ctx.need<ThreadFreelist>('tls-freelist'),
     ctx.need<PolicyReader>('policy-table'), ctx.need<EventSink>('event-ring'), ctx.need<Learner>('learner'), ctx.classOffset,
-    {
-      firstCarve: Number(ctx.boxOptions.firstCarve ?? LAZY_DEFAULTS.firstCarve),
-      growth: Number(ctx.boxOptions.growth ?? LAZY_DEFAULTS.growth),
-      learnerInterval: ctx.options.learner.intervalRefills,
-    },
+    { carvePages: Number(ctx.boxOptions.carvePages ?? LAZY_DEFAULTS.carvePages), learnerInterval: ctx.options.learner.intervalRefills },
   ),
 };
