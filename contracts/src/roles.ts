@@ -101,6 +101,7 @@ export interface ThreadFreelist extends CacheHolder {
   /** calls `visit` with every cached block of the class, newest first (for check and inspection only) */
   forEachCached(classIndex: number, visit: (block: Ptr) => void): void;
   hotOps(): FreelistHotOps;
+  /** takes a refill's chain of `count` blocks (head first) and the class's new capacity; called on a miss, with the list empty */
   install(classIndex: number, head: Ptr, count: number, capacity: number): void;
   /** blocks in the class's list (a walk: not for hot paths) */
   length(classIndex: number): number;
