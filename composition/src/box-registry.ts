@@ -15,11 +15,13 @@ import { box as pageArena } from '@hakmem/page-arena';
 import { box as pageArenaDecay } from '@hakmem/page-arena-decay';
 import { box as policyTable } from '@hakmem/policy-table';
 import { box as refillEngine } from '@hakmem/refill-engine';
+import { box as refillLazy } from '@hakmem/refill-lazy';
 import { box as sharedPool } from '@hakmem/shared-pool';
 import { box as sharedPoolAtomic } from '@hakmem/shared-pool-atomic';
 import { box as superslab } from '@hakmem/superslab';
 import { box as superslabShared } from '@hakmem/superslab-shared';
 import { box as tlsFreelist } from '@hakmem/tls-freelist';
+import { box as tlsMagazine } from '@hakmem/tls-magazine';
 import { box as whaleSpans } from '@hakmem/whale-spans';
 
 /** Every workspace box, by its folder name under boxes/. */
@@ -38,10 +40,12 @@ export const WORKSPACE_BOXES: Readonly<Record<string, BoxDescriptor>> = {
   'page-arena-decay': pageArenaDecay,
   'policy-table': policyTable,
   'refill-engine': refillEngine,
+  'refill-lazy': refillLazy,
   'shared-pool': sharedPool,
   'shared-pool-atomic': sharedPoolAtomic,
   'superslab': superslab,
   'superslab-shared': superslabShared,
   'tls-freelist': tlsFreelist,
+  'tls-magazine': tlsMagazine,
   'whale-spans': whaleSpans,
 };

@@ -49,7 +49,7 @@ export const ROLES: readonly RoleSpec[] = [
   {
     role: 'tls-freelist', interfaceName: 'ThreadFreelist', tokens: [TOKENS.smallFreelist, TOKENS.midFreelist], defaultBox: 'tls-freelist',
     job: "the thread's per-class lists: the hot pop and push",
-    members: [...CACHE_HOLDER, 'heads', 'overflows', 'hotOps', 'install', 'trim', 'length', 'hits', 'flushAll', 'cachedBytes', 'report', 'check'],
+    members: [...CACHE_HOLDER, 'overflows', 'newest', 'forEachCached', 'hotOps', 'install', 'trim', 'length', 'hits', 'flushAll', 'cachedBytes', 'report', 'check'],
   },
   {
     role: 'refill-engine', interfaceName: 'RefillEngine', tokens: [TOKENS.smallRefill, TOKENS.midRefill], defaultBox: 'refill-engine',

@@ -107,11 +107,15 @@ export interface FreelistHotOps {
   readonly push: (classIndex: number, ptr: Ptr) => void;
 }
 
-/** Per-thread, per-class singly linked lists whose links live in the free blocks. */
+/** Per-thread, per-class caches of free blocks: linked lists through the blocks, or stacks of pointers. */
 export interface ThreadFreelist extends CacheHolder {
-  readonly heads: Int32Array;
   readonly overflows: Float64Array;
+  /** the block the next pop would return, or 0 (a double free at the head is caught against it; not for hot paths) */
+  newest(classIndex: number): Ptr;
+  /** calls `visit` with every cached block of the class, newest first (inspection and tests; not for hot paths) */
+  forEachCached(classIndex: number, visit: (block: Ptr) => void): void;
   hotOps(): FreelistHotOps;
+  /** takes a refill's chain of `count` blocks (head first) and the class's new capacity; called on a miss, with the list empty */
   install(classIndex: number, head: Ptr, count: number, capacity: number): void;
   /** blocks in the class's list (a walk: not for hot paths) */
   length(classIndex: number): number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { H_META_BYTES, PRESET_NAMES } from '../../composition/src/index.ts';
-import type { Allocator } from '../../composition/src/index.ts';
+import type { Allocator, BoxChoice } from '../../composition/src/index.ts';
 import { KiB, MiB, codeOf, compose } from './helpers.ts';
 
 const HEAP = 16 * MiB;
@@ -17,8 +17,8 @@ function expectUnchanged(a: Allocator, before: ReturnType<typeof snapshot>): voi
   expect(a.check().errors).toEqual([]);
 }
 /** A heap holding some blocks of every tier. */
-function populated(preset: string) {
-  const a = compose(preset, {}, HEAP);
+function populated(preset: string, boxes: Record<string, BoxChoice>) {
+  const a = compose(preset, {}, HEAP, boxes);
   const small = a.malloc(32);
   const small2 = a.malloc(32);
   const mid = a.malloc(20 * KiB);
@@ -32,10 +32,19 @@ const UNCHECKED = 'hakmem-fast';
 /** the presets whose free catches every double free of a small or mid block (hakmem-mt keeps no live bits) */
 const CATCH_EVERY_DOUBLE_FREE = PRESET_NAMES.filter((p) => p !== UNCHECKED && p !== 'hakmem-mt');
 
-for (const preset of PRESET_NAMES) {
-  describe(`abuse: ${preset}`, () => {
+/** Every preset, and the second boxes of the thread list and refill roles in the presets with and without live bits. */
+const CASES: Array<[string, Record<string, BoxChoice>]> = [
+  ...PRESET_NAMES.map((preset): [string, Record<string, BoxChoice>] => [preset, {}]),
+  ...['hakmem', 'hakmem-mt'].flatMap((preset): Array<[string, Record<string, BoxChoice>]> => [
+    [preset, { 'tls-freelist': 'tls-magazine' }],
+    [preset, { 'refill-engine': 'refill-lazy' }],
+  ]),
+];
+
+for (const [preset, boxes] of CASES) {
+  describe(`abuse: ${preset} ${JSON.stringify(boxes)}`, () => {
     it('malloc of a bad size throws BAD_SIZE and changes nothing', () => {
-      const { a } = populated(preset);
+      const { a } = populated(preset, boxes);
       const before = snapshot(a);
       for (const size of [-1, NaN, 1.5, '8', undefined, Infinity, -Infinity, 2 ** 32, 2 ** 32 + 16, HEAP, HEAP * 2, null, {}]) {
         expect(codeOf(() => a.malloc(size as number)), `malloc(${String(size)})`).toBe('BAD_SIZE');
@@ -47,7 +56,7 @@ for (const preset of PRESET_NAMES) {
     });
 
     it('alignedAlloc with a bad alignment throws BAD_ALIGNMENT and changes nothing', () => {
-      const { a } = populated(preset);
+      const { a } = populated(preset, boxes);
       const before = snapshot(a);
       for (const alignment of [3, 0, 2 ** 22, -16, 24, 1.5, NaN]) {
         expect(codeOf(() => a.alignedAlloc(alignment, 100)), `alignment ${alignment}`).toBe('BAD_ALIGNMENT');
@@ -56,7 +65,7 @@ for (const preset of PRESET_NAMES) {
     });
 
     it.skipIf(preset === UNCHECKED)('free of pointers it never returned throws BAD_POINTER / INTERIOR_POINTER and changes nothing', () => {
-      const { a, small, mid, l25, whale } = populated(preset);
+      const { a, small, mid, l25, whale } = populated(preset, boxes);
       const before = snapshot(a);
       const outside = [HEAP, HEAP + 4096, 2 ** 32, -4, 3.5, 64, 4096, NaN];
       for (const p of outside) expect(codeOf(() => a.free(p)), `free(${p})`).toBe('BAD_POINTER');
@@ -71,14 +80,14 @@ for (const preset of PRESET_NAMES) {
     });
 
     it('free(0) does nothing', () => {
-      const { a } = populated(preset);
+      const { a } = populated(preset, boxes);
       const before = snapshot(a);
       a.free(0);
       expectUnchanged(a, before);
     });
 
     it.skipIf(preset === UNCHECKED)('an immediately repeated free throws DOUBLE_FREE and changes nothing', () => {
-      const { a, small, mid, l25, whale } = populated(preset);
+      const { a, small, mid, l25, whale } = populated(preset, boxes);
       for (const p of [small, mid, l25, whale]) {
         a.free(p);
         const before = snapshot(a);
@@ -89,7 +98,7 @@ for (const preset of PRESET_NAMES) {
     });
 
     it('a double free of L25 and whale blocks after other frees throws DOUBLE_FREE', () => {
-      const a = compose(preset, {}, HEAP);
+      const a = compose(preset, {}, HEAP, boxes);
       const runs = [a.malloc(100 * KiB), a.malloc(200 * KiB), a.malloc(3 * MiB), a.malloc(60 * KiB), a.malloc(2.5 * MiB)];
       for (const p of runs) a.free(p);
       for (const p of runs) expect(codeOf(() => a.free(p)), `free again ${p}`).toBe('DOUBLE_FREE');
@@ -98,7 +107,7 @@ for (const preset of PRESET_NAMES) {
 
     if (CATCH_EVERY_DOUBLE_FREE.includes(preset)) {
       it('a double free after other frees throws DOUBLE_FREE (small and mid)', () => {
-        const a = compose(preset, {}, HEAP);
+        const a = compose(preset, {}, HEAP, boxes);
         const blocks = [a.malloc(48), a.malloc(48), a.malloc(48), a.malloc(30 * KiB), a.malloc(30 * KiB)];
         for (const p of blocks) a.free(p);
         const before = snapshot(a);
@@ -108,7 +117,7 @@ for (const preset of PRESET_NAMES) {
 
       // glibc's tst-tcfree2: fill a bin, free every block, then free each again while the others sit on top of it
       it('tst-tcfree2: each of a freed set freed again, after other frees and mallocs, throws DOUBLE_FREE', () => {
-        const a = compose(preset, {}, HEAP);
+        const a = compose(preset, {}, HEAP, boxes);
         for (const size of [16, 100, 1000, 5000, 12 * KiB]) {
           const set = Array.from({ length: 9 }, () => a.malloc(size));
           for (const p of set) a.free(p);
@@ -125,7 +134,7 @@ for (const preset of PRESET_NAMES) {
       });
 
       it('realloc of a block freed after other frees throws DOUBLE_FREE and allocates nothing', () => {
-        const a = compose(preset, {}, HEAP);
+        const a = compose(preset, {}, HEAP, boxes);
         const blocks = [a.malloc(64), a.malloc(64), a.malloc(20 * KiB)];
         for (const p of blocks) a.free(p);
         const before = snapshot(a);
@@ -138,7 +147,7 @@ for (const preset of PRESET_NAMES) {
     // which check() reports afterwards. hakmem-fast checks nothing. Neither is asserted here.
 
     it.skipIf(preset === UNCHECKED)('realloc of a block just freed throws DOUBLE_FREE and allocates nothing', () => {
-      const a = compose(preset, {}, HEAP);
+      const a = compose(preset, {}, HEAP, boxes);
       for (const size of [64, 20 * KiB]) {
         const p = a.malloc(size);
         a.free(p);
@@ -149,7 +158,7 @@ for (const preset of PRESET_NAMES) {
     });
 
     it.skipIf(preset === UNCHECKED)('a double free whose first free spilled the thread list is still caught', () => {
-      const a = compose(preset, {}, HEAP);
+      const a = compose(preset, {}, HEAP, boxes);
       const blocks = Array.from({ length: 600 }, () => a.malloc(16));
       let k = 0;
       while (a.stats().classes[0].overflows === 0) a.free(blocks[k++]);
@@ -159,7 +168,7 @@ for (const preset of PRESET_NAMES) {
 
     it('out of memory: malloc returns 0 (oom null), works again after frees, check() stays ok', () => {
       for (const size of [64, 20 * KiB, 300 * KiB, 3 * MiB]) {
-        const a = compose(preset, {}, 8 * MiB);
+        const a = compose(preset, {}, 8 * MiB, boxes);
         const got: number[] = [];
         for (let p = a.malloc(size); p !== 0; p = a.malloc(size)) got.push(p);
         expect(got.length, `blocks of ${size}`).toBeGreaterThan(0);
@@ -174,7 +183,7 @@ for (const preset of PRESET_NAMES) {
     });
 
     it('out of memory with oom: throw throws OUT_OF_MEMORY and changes nothing', () => {
-      const a = compose(preset, { oom: 'throw' }, 8 * MiB);
+      const a = compose(preset, { oom: 'throw' }, 8 * MiB, boxes);
       const big = a.malloc(5 * MiB);
       expect(big).not.toBe(0);
       const before = snapshot(a);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   H_FREE_SPAN_HEAD, H_FREE_SPAN_PAGES, H_FRESH_TOP, PRESETS, PRESET_NAMES, computeLayout, resolveVariant,
 } from '../../composition/src/index.ts';
-import type { Allocator } from '../../composition/src/index.ts';
+import type { Allocator, BoxChoice } from '../../composition/src/index.ts';
 import { KiB, MiB, compose } from './helpers.ts';
 
 const HEAP = 96 * MiB;
@@ -69,8 +69,8 @@ function checkNew(a: Allocator, live: Map<number, Live>, ptr: number, size: numb
   }
 }
 
-function run(preset: string, ops: Op[], heapBytes = HEAP): void {
-  const a = compose(preset, {}, heapBytes);
+function run(preset: string, ops: Op[], heapBytes = HEAP, boxes: Record<string, BoxChoice> = {}): void {
+  const a = compose(preset, {}, heapBytes, boxes);
   const live = new Map<number, Live>();
   let seed = 1;
   const add = (ptr: number, size: number, alignment = 16) => {
@@ -222,6 +222,22 @@ describe('fragmentation recovery on small heaps driven to exhaustion: after free
     it(`${preset}`, () => {
       // Sizes reach 8 MiB, so 16-24 MiB heaps run out of memory within a few dozen operations.
       fc.assert(fc.property(fc.array(op, { minLength: 50, maxLength: 200 }), fc.constantFrom(16 * MiB, 24 * MiB), (ops, heap) => run(preset, ops, heap)), process.env.HAKMEM_PROPERTY_RUNS ? { numRuns: Number(process.env.HAKMEM_PROPERTY_RUNS), endOnFailure: true } : { numRuns: 15 });
+    });
+  }
+});
+
+/** The second boxes of the thread list and refill roles, in the presets with and without live bits. */
+const SWAPPED: Array<[string, Record<string, BoxChoice>]> = ['hakmem', 'hakmem-mt'].flatMap((preset): Array<[string, Record<string, BoxChoice>]> => [
+  [preset, { 'tls-freelist': 'tls-magazine' }],
+  [preset, { 'refill-engine': 'refill-lazy' }],
+  [preset, { 'tls-freelist': 'tls-magazine', 'refill-engine': 'refill-lazy' }],
+]);
+
+describe('the same model and recovery with the second thread-list and refill boxes', () => {
+  for (const [preset, boxes] of SWAPPED) {
+    it(`${preset} ${JSON.stringify(boxes)}`, () => {
+      fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), (ops) => run(preset, ops, HEAP, boxes)), { numRuns: 30 });
+      fc.assert(fc.property(fc.array(op, { minLength: 50, maxLength: 200 }), (ops) => run(preset, ops, 16 * MiB, boxes)), { numRuns: 8 });
     });
   }
 });

@@ -13,6 +13,9 @@ export interface TestBoxParts {
   /** what `ctx.needOf(role, tier)` hands it */
   readonly tierNeeds?: Readonly<Record<SlabTierName, Readonly<Record<string, unknown>>>>;
   readonly options?: Partial<AllocatorOptions>;
+  /** for a tier role: the tier it is built for and that tier's first class in the policy numbering */
+  readonly tier?: SlabTierName;
+  readonly classOffset?: number;
 }
 
 /** Builds one box through its descriptor, as composition would, from the collaborators a test gives. */
@@ -26,8 +29,8 @@ export function buildBox<T>(descriptor: BoxDescriptor, parts: TestBoxParts): T {
     needOf: <N>(role: string, tier: SlabTierName) => given(parts.tierNeeds?.[tier], role) as N,
     options: { ...resolveOptions({}, {}), ...parts.options },
     boxOptions: descriptor.defaults ?? {},
-    tier: undefined,
-    classOffset: 0,
+    tier: parts.tier,
+    classOffset: parts.classOffset ?? 0,
     threadId: undefined,
     placement: undefined,
   };

@@ -185,8 +185,8 @@ export class FrontGateBox implements FrontGate {
     if (typeof ptr !== 'number') throwNotAPointer(ptr);
     const cls = this.classifier.peek(ptr);
     if (!this.classifier.catchesEveryDoubleFree && cls !== RESOLVE_PAGES) {
-      const heads = cls < MID_CLASS_BASE ? this.small.freelist.heads : this.midTier().freelist.heads;
-      if (heads[cls < MID_CLASS_BASE ? cls : cls - MID_CLASS_BASE] === ptr) throwDoubleFree(ptr);
+      const newest = cls < MID_CLASS_BASE ? this.small.freelist.newest(cls) : this.midTier().freelist.newest(cls - MID_CLASS_BASE);
+      if (newest === ptr) throwDoubleFree(ptr);
     }
     return cls;
   }

@@ -99,6 +99,17 @@ export class TlsFreelist implements ThreadFreelist {
     return n;
   }
 
+  newest(classIndex: number): number {
+    return this.heads[classIndex];
+  }
+
+  /** Stops after length() blocks, so a list a double free closed into a cycle still ends. */
+  forEachCached(classIndex: number, visit: (block: number) => void): void {
+    const mem = this.backend.i32;
+    const length = this.length(classIndex);
+    for (let block = this.heads[classIndex], n = 0; block !== 0 && n < length; block = mem[block >>> 2], n++) visit(block);
+  }
+
   hits(classIndex: number): number {
     const pushes = this.pushesBefore[classIndex] + this.roomAtCheck[classIndex] - this.room[classIndex];
     return this.installed[classIndex] + pushes - this.removed[classIndex] - this.length(classIndex);
