@@ -59,14 +59,20 @@ describe('hakmem new-box', () => {
     expect(code).toBe(0);
   }, 60_000);
 
-  it('hakmem check fails with contract D when the box imports another box, by package or by a path into its folder', async () => {
+  it('hakmem check fails with contract D when the box imports another box, by package or by a path into its folder, or the composition', async () => {
     expect((await run('new-box', 'refill-engine', 'leaky-refill', '--dir', dir)).code).toBe(0);
     const index = join(dir, 'leaky-refill/src/index.ts');
-    writeFileSync(index, `import { TlsFreelist } from '@hakmem/tls-freelist';\nimport { MyTlsFreelist } from '../../my-tls-freelist/src/index.ts';\n${readFileSync(index, 'utf8')}`);
+    const imports = [
+      "import { TlsFreelist } from '@hakmem/tls-freelist';",
+      "import { MyTlsFreelist } from '../../my-tls-freelist/src/index.ts';",
+      "import { createAllocator } from 'hakmem';",
+    ];
+    writeFileSync(index, `${imports.join('\n')}\n${readFileSync(index, 'utf8')}`);
     const { code, stdout } = await run('check', join(dir, 'leaky-refill'));
     expect(stdout).toMatch(/^contract D: leaky-refill\/src\/index\.ts:1: @hakmem\/tls-freelist, rule no-box-to-box/m);
     expect(stdout).toMatch(/^contract D: leaky-refill\/src\/index\.ts:2: \.\.\/\.\.\/my-tls-freelist\/src\/index\.ts leaves the box, rule no-box-to-box/m);
-    expect(stdout).toMatch(/2 contract violations\n$/);
+    expect(stdout).toMatch(/^contract D: leaky-refill\/src\/index\.ts:3: hakmem, rule no-box-to-box/m);
+    expect(stdout).toMatch(/\n3 contract violations\n$/);
     expect(code).toBe(1);
   }, 30_000);
 

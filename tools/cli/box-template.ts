@@ -20,7 +20,7 @@ export interface BoxTemplate {
 export const TEMPLATES_FILE = 'box-templates.json';
 
 /** The role's default box; a role whose default is "none" (the learner) starts from the first box that fills it. */
-export function templateBoxName(spec: RoleSpec, boxes: readonly Box[]): string | undefined {
+function templateBoxName(spec: RoleSpec, boxes: readonly Box[]): string | undefined {
   return spec.defaultBox !== 'none' ? spec.defaultBox : boxes.find((box) => box.role === spec.role)?.name;
 }
 
@@ -36,7 +36,7 @@ export function workspaceTemplates(boxesRoot: string): Record<string, BoxTemplat
 }
 
 /** One workspace box package as a template. */
-export function readBoxTemplate(box: Box): BoxTemplate {
+function readBoxTemplate(box: Box): BoxTemplate {
   const files: Record<string, string> = { 'README.md': readFileSync(join(box.dir, 'README.md'), 'utf8') };
   for (const path of walk(join(box.dir, 'src'))) files[relative(box.dir, path).split('\\').join('/')] = readFileSync(path, 'utf8');
   return { box: box.name, role: box.role, files };
