@@ -1,193 +1,136 @@
 import { Container } from 'inversify';
 import {
-  H_MID_POOL, H_SMALL_POOL, SLAB_KIND_MID, SLAB_KIND_SMALL, TOKENS, buildSizeClassTable, midClassSpec, smallClassSpec,
+  ROLES, TOKENS, buildSizeClassTable, midClassSpec, missingMembers, smallClassSpec, throwBadConfig,
 } from '@hakmem/contracts';
 import type {
-  BlockClassifier, EventSink, EventSource, FreeChecks, HeapBackend, L25Tier, Learner, PageArena, PolicyReader, PolicyWriter,
-  RefillEngine, RunTier, SharedHeapBackend, SharedPool, SizeClassTable, SpanProvider, ThreadFreelist, UserMemory,
+  BoxContext, HeapBackend, HeapPlacement, RoleSpec, SharedHeapBackend, SizeClassTable, SlabTierName,
 } from '@hakmem/contracts';
-import { AceLearner } from '@hakmem/ace-learner';
-import { BanditLearner } from '@hakmem/bandit-learner';
-import { HeaderClassifier } from '@hakmem/class-by-header';
-import { SegmentClassifier } from '@hakmem/class-by-segment';
-import { CheckedClassifier } from '@hakmem/class-checked';
-import { EventRing } from '@hakmem/event-ring';
-import { FrontGateBox } from '@hakmem/front-gate';
-import { ArrayBufferHeap } from '@hakmem/heap-arraybuffer';
-import { L25Runs } from '@hakmem/l25-runs';
-import { PageArenaBox } from '@hakmem/page-arena';
-import { DecayingPageArena } from '@hakmem/page-arena-decay';
-import { PolicyTable } from '@hakmem/policy-table';
-import { RefillEngineBox } from '@hakmem/refill-engine';
-import { SharedPoolBox } from '@hakmem/shared-pool';
-import { SharedPoolAtomicBox } from '@hakmem/shared-pool-atomic';
-import { SuperSlabBox } from '@hakmem/superslab';
-import { SharedSuperSlabBox } from '@hakmem/superslab-shared';
-import { TlsFreelist } from '@hakmem/tls-freelist';
-import { WhaleSpans } from '@hakmem/whale-spans';
-import type { ResolvedVariant } from './variant.ts';
-
-const CLASSIFIERS = {
-  'class-by-segment': { headerBytes: 0, build: (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable, checks: FreeChecks) => new SegmentClassifier(heap, small, mid, checks) },
-  'class-by-header': { headerBytes: 16, build: (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable) => new HeaderClassifier(heap, small, mid) },
-  'class-checked': { headerBytes: 0, build: (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable) => new CheckedClassifier(heap, small, mid) },
-} as const;
-
-/** A learner that never changes the policy: the fixed-policy variants. */
-const IDLE_LEARNER: Learner = { tick() {}, ticks: 0 };
+import { NAMED_BOXES, SIZE_CLASSES, chooseBoxes } from './box-choice.ts';
+import type { ChosenBox, ExternalBoxes } from './box-choice.ts';
+import type { BoxOptions, ResolvedVariant } from './variant.ts';
 
 /**
  * Shared mode (composition/src/shared.ts): this thread's view of a heap several worker threads share.
- * The heap, superslab and pools are the shared boxes; the thread list, refill engine and front gate
- * are the single-threaded ones, one set per thread. The variant's options must already be the shared
- * ones (no span caches: see sharedOptions in shared.ts).
+ * The heap is built by shared.ts (it claims the thread id first); the other roles' boxes are built here,
+ * one set per thread, from the variant resolved for the shared mode.
  */
 export interface SharedBinding {
   readonly heap: SharedHeapBackend;
   readonly threadId: number;
 }
 
-/** Where the heap lives when the user hands over the memory (composition/src/create.ts). */
-export interface HeapPlacement {
-  readonly memory: UserMemory;
-  readonly start: number;
-  readonly maxBytes: number;
+export interface ContainerInputs {
+  readonly shared?: SharedBinding;
+  /** where the heap lives when the user hands over the memory (composition/src/create.ts) */
+  readonly placement?: HeapPlacement;
+  /** the boxes from outside the workspace the variant names, loaded by the Node loader */
+  readonly external?: ExternalBoxes;
 }
 
-/**
- * Binds every role to the box the variant chose. Singleton scope throughout: two `get`s of a role must
- * give the same box, or two boxes would hold different freelists (notes/hot-path.md, rule 2).
- * The graph is resolved once here; boxes keep their collaborators in readonly fields.
- */
-export function buildContainer(variant: ResolvedVariant, shared?: SharedBinding, placement?: HeapPlacement): Container {
-  const options = variant.options;
-  const classifier = CLASSIFIERS[variant.boxes.classifier];
-  const container = new Container({ defaultScope: 'Singleton' });
-  const T = TOKENS;
+const TIERS: readonly SlabTierName[] = ['small', 'mid'];
+const CLASS_TOKENS = { small: TOKENS.smallClasses, mid: TOKENS.midClasses } as const;
 
-  if (shared) container.bind(T.heapBackend).toConstantValue(shared.heap);
-  else if (placement) container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ ...placement, bytes: placement.maxBytes }));
-  else container.bind(T.heapBackend).toResolvedValue(() => new ArrayBufferHeap({ bytes: options.heap.bytes, grow: options.heap.grow }));
-  container.bind(T.smallClasses).toConstantValue(buildSizeClassTable(smallClassSpec(classifier.headerBytes)));
-  container.bind(T.midClasses).toConstantValue(buildSizeClassTable(midClassSpec(classifier.headerBytes)));
-  const pageArena = variant.boxes.pageArena === 'page-arena-decay' ? DecayingPageArena : PageArenaBox;
-  container.bind(T.pageArena).toResolvedValue((heap: HeapBackend) => new pageArena(heap, options.pageArena), [T.heapBackend]);
-  if (shared) {
-    const id = shared.threadId;
-    container.bind(T.superSlab).toResolvedValue((heap: HeapBackend) => new SharedSuperSlabBox(heap), [T.heapBackend]);
-    container.bind(T.smallPool).toResolvedValue(
-      (heap: HeapBackend, classes: SizeClassTable, slabs: SpanProvider) => new SharedPoolAtomicBox(heap, classes, slabs, SLAB_KIND_SMALL, H_SMALL_POOL, id),
-      [T.heapBackend, T.smallClasses, T.superSlab],
-    );
-    container.bind(T.midPool).toResolvedValue(
-      (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolAtomicBox(heap, classes, arena, SLAB_KIND_MID, H_MID_POOL, id),
-      [T.heapBackend, T.midClasses, T.pageArena],
-    );
-  } else {
-    container.bind(T.superSlab).toResolvedValue((heap: HeapBackend) => new SuperSlabBox(heap), [T.heapBackend]);
-    container.bind(T.smallPool).toResolvedValue(
-      (heap: HeapBackend, classes: SizeClassTable, slabs: SpanProvider) => new SharedPoolBox(heap, classes, slabs, SLAB_KIND_SMALL),
-      [T.heapBackend, T.smallClasses, T.superSlab],
-    );
-    container.bind(T.midPool).toResolvedValue(
-      (heap: HeapBackend, classes: SizeClassTable, arena: SpanProvider) => new SharedPoolBox(heap, classes, arena, SLAB_KIND_MID),
-      [T.heapBackend, T.midClasses, T.pageArena],
-    );
+/**
+ * Binds every role to the box the variant chose, built through its descriptor. Singleton scope
+ * throughout: two `get`s of a role must give the same box, or two boxes would hold different freelists
+ * (notes/hot-path.md, rule 2). The graph is resolved once, here, before the allocator exists: boxes keep
+ * their collaborators in readonly fields, and a box lacking a member of its role fails now, not mid-run.
+ */
+export function buildContainer(variant: ResolvedVariant, inputs: ContainerInputs = {}): Container {
+  const chosen = chooseBoxes(variant, inputs.external ?? new Map());
+  const headerBytes = chosen.get('classifier')?.descriptor.blockHeaderBytes ?? 0;
+  const classes: Record<SlabTierName, SizeClassTable> = {
+    small: buildSizeClassTable(smallClassSpec(headerBytes)),
+    mid: buildSizeClassTable(midClassSpec(headerBytes)),
+  };
+  const graph = new BoxGraph(variant, chosen, classes, inputs);
+  const container = new Container({ defaultScope: 'Singleton' });
+  for (const tier of TIERS) container.bind(CLASS_TOKENS[tier]).toConstantValue(classes[tier]);
+  for (const spec of ROLES) {
+    if (!chosen.has(spec.role)) continue;
+    if (isTierRole(spec)) TIERS.forEach((tier, i) => container.bind(spec.tokens[i]!).toConstantValue(graph.box(spec.role, tier)));
+    else container.bind(spec.tokens[0]!).toConstantValue(graph.box(spec.role, undefined));
   }
-  container.bind(T.eventRing).toResolvedValue(() => new EventRing({ capacity: options.events.capacity }));
-  container.bind(T.policy).toResolvedValue(
-    (small: SizeClassTable, mid: SizeClassTable) => {
-      const smallPolicy = boundedPolicy(small, options.refill.small, options.refill.smallBytes, options.listCapacity.small, options.listCapacity.smallBytes);
-      const midPolicy = boundedPolicy(mid, options.refill.mid, options.refill.midBytes, options.listCapacity.mid, options.listCapacity.midBytes);
-      return new PolicyTable(
-        small.count + mid.count,
-        [...smallPolicy.refills, ...midPolicy.refills],
-        [...smallPolicy.capacities, ...midPolicy.capacities],
-      );
-    },
-    [T.smallClasses, T.midClasses],
-  );
-  container.bind(T.learner).toResolvedValue(
-    (events: EventSource, policy: PolicyWriter, small: SizeClassTable, mid: SizeClassTable) => {
-      const blockSizes = Int32Array.from([...small.sizes, ...mid.sizes]);
-      const budget = { budgetBytes: options.learner.budgetBytes };
-      if (variant.boxes.learner === 'ace-learner') return new AceLearner(events, policy, blockSizes, budget);
-      if (variant.boxes.learner === 'bandit-learner') return new BanditLearner(events, policy, blockSizes, budget);
-      return IDLE_LEARNER;
-    },
-    [T.eventRing, T.policy, T.smallClasses, T.midClasses],
-  );
-  bindSlabTier(container, options.listCapacity.small, options.checks, options.learner.intervalRefills, 0, {
-    pool: T.smallPool, freelist: T.smallFreelist, refill: T.smallRefill,
-  });
-  bindSlabTier(container, options.listCapacity.mid, options.checks, options.learner.intervalRefills, 'small', {
-    pool: T.midPool, freelist: T.midFreelist, refill: T.midRefill,
-  });
-  container.bind(T.classifier).toResolvedValue(
-    (heap: HeapBackend, small: SizeClassTable, mid: SizeClassTable) => classifier.build(heap, small, mid, options.checks),
-    [T.heapBackend, T.smallClasses, T.midClasses],
-  );
-  container.bind(T.l25).toResolvedValue(
-    (heap: HeapBackend, arena: PageArena) => new L25Runs(heap, arena, options.l25.cacheSlots),
-    [T.heapBackend, T.pageArena],
-  );
-  container.bind(T.whale).toResolvedValue((heap: HeapBackend) => new WhaleSpans(heap, options.whale.cacheSlots), [T.heapBackend]);
-  container.bind(T.frontGate).toResolvedValue(
-    (
-      heap: HeapBackend, blockClassifier: BlockClassifier, smallClasses: SizeClassTable, smallFreelist: ThreadFreelist,
-      smallRefill: RefillEngine, midClasses: SizeClassTable, midFreelist: ThreadFreelist, midRefill: RefillEngine,
-      l25: L25Tier, whale: RunTier, arena: PageArena,
-    ) => new FrontGateBox(
-      heap, blockClassifier,
-      { classes: smallClasses, freelist: smallFreelist, refill: smallRefill },
-      { classes: midClasses, freelist: midFreelist, refill: midRefill },
-      // Released in this order so each level's memory flows down to the next: lists, chunks, runs, spans.
-      l25, whale, [smallFreelist, midFreelist, smallRefill, midRefill, l25, whale, arena], { oom: options.oom },
-    ),
-    [
-      T.heapBackend, T.classifier, T.smallClasses, T.smallFreelist, T.smallRefill, T.midClasses, T.midFreelist,
-      T.midRefill, T.l25, T.whale, T.pageArena,
-    ],
-  );
   return container;
 }
 
-interface TierTokens {
-  readonly pool: symbol;
-  readonly freelist: symbol;
-  readonly refill: symbol;
+/** A role bound once per slab tier (its two tokens: small, mid). */
+function isTierRole(spec: RoleSpec): boolean {
+  return spec.tokens.length === TIERS.length;
 }
 
-/** The freelist and refill engine of one slab tier; the mid tier's classes follow the small ones in the policy. */
-function bindSlabTier(
-  container: Container, capacity: number, checks: FreeChecks, learnerInterval: number, offsetAfter: 0 | 'small', tokens: TierTokens,
-): void {
-  const T = TOKENS;
-  container.bind(tokens.freelist).toResolvedValue(
-    (heap: HeapBackend, pool: SharedPool, events: EventSink, small: SizeClassTable, classifier: BlockClassifier) =>
-      new TlsFreelist(heap, pool, events, offsetAfter === 'small' ? small.count : 0, {
-        capacity,
-        // where the classifier does not catch every double free, the list head still catches one in a row
-        checkHead: !classifier.catchesEveryDoubleFree && checks !== 'none',
-      }),
-    [T.heapBackend, tokens.pool, T.eventRing, T.smallClasses, T.classifier],
-  );
-  container.bind(tokens.refill).toResolvedValue(
-    (
-      heap: HeapBackend, pool: SharedPool, freelist: ThreadFreelist, policy: PolicyReader, events: EventSink,
-      learner: Learner, small: SizeClassTable,
-    ) => new RefillEngineBox(heap, pool, freelist, policy, events, learner, offsetAfter === 'small' ? small.count : 0, learnerInterval),
-    [T.heapBackend, tokens.pool, tokens.freelist, T.policy, T.eventRing, T.learner, T.smallClasses],
-  );
+/** Builds each box once, on first need, and checks it against its role. */
+class BoxGraph {
+  private readonly built = new Map<string, object>();
+  private readonly building = new Set<string>();
+
+  constructor(
+    private readonly variant: ResolvedVariant,
+    private readonly chosen: ReadonlyMap<string, ChosenBox>,
+    private readonly classes: Record<SlabTierName, SizeClassTable>,
+    private readonly inputs: ContainerInputs,
+  ) {}
+
+  box(role: string, tier: SlabTierName | undefined): object {
+    const key = tier === undefined ? role : `${role}@${tier}`;
+    const done = this.built.get(key);
+    if (done !== undefined) return done;
+    const spec = ROLES.find((candidate) => candidate.role === role)!;
+    const choice = this.chosen.get(role)!;
+    const path = `variant.boxes.${role}`;
+    if (this.building.has(key)) throwBadConfig(path, `box "${choice.name}" needs itself through ${[...this.building].join(' -> ')}: the roles' needs form a cycle`);
+    this.building.add(key);
+    const box = role === 'heap-backend' && this.inputs.shared ? this.inputs.shared.heap : choice.descriptor.create(this.context(choice, tier));
+    this.building.delete(key);
+    const missing = missingMembers(spec, box);
+    if (missing.length > 0) throwBadConfig(path, `box "${choice.name}" lacks ${missing.join(', ')} of ${spec.interfaceName}`);
+    this.built.set(key, box);
+    return box;
+  }
+
+  private context(choice: ChosenBox, tier: SlabTierName | undefined): BoxContext {
+    const { variant, inputs } = this;
+    const needOf = <T>(role: string, of: SlabTierName | undefined): T => {
+      if (!choice.descriptor.needs.includes(role)) {
+        throwBadConfig(`variant.boxes.${choice.descriptor.role}`, `box "${choice.name}" asks for role ${role}, which its descriptor's needs does not list`);
+      }
+      const tierRole = role === SIZE_CLASSES || isTierRole(ROLES.find((spec) => spec.role === role)!);
+      if (!tierRole) return this.box(role, undefined) as T;
+      if (of === undefined) throwBadConfig(`variant.boxes.${choice.descriptor.role}`, `box "${choice.name}" serves no tier: ask for ${role} with needOf(role, 'small' | 'mid')`);
+      return (role === SIZE_CLASSES ? this.classes[of] : this.box(role, of)) as T;
+    };
+    return {
+      need: <T>(role: string) => needOf<T>(role, tier),
+      needOf: <T>(role: string, of: SlabTierName) => needOf<T>(role, of),
+      options: variant.options,
+      boxOptions: choice.options,
+      tier,
+      classOffset: tier === 'mid' ? this.classes.small.count : 0,
+      threadId: inputs.shared?.threadId,
+      placement: inputs.placement,
+    };
+  }
 }
 
 /**
- * Per class, the configured block counts bounded in bytes: a refill of 32 blocks of 8 KiB, or a list of
- * 256 blocks of 1 KiB, would hold far more than a small program's live data (tcache: 7 blocks a bin).
- * A list always holds at least one refill.
+ * Shared mode's heap, built before the other boxes (the thread id is claimed on it first): the
+ * workspace's plain heap over the SharedArrayBuffer (a new one, or `attach`), wrapped by the variant's
+ * shared heap backend (heap-shared by default), which needs the heap it wraps as its `heap-backend`.
  */
-function boundedPolicy(classes: SizeClassTable, refill: number, refillBytes: number, capacity: number, capacityBytes: number) {
-  const refills = Array.from(classes.sizes, (size) => Math.max(1, Math.min(refill, Math.floor(refillBytes / size))));
-  const capacities = Array.from(classes.sizes, (size, cls) => Math.max(refills[cls], Math.min(capacity, Math.floor(capacityBytes / size))));
-  return { refills, capacities };
+export function buildSharedHeap(variant: ResolvedVariant, attach?: SharedArrayBuffer): SharedHeapBackend {
+  const placement: HeapPlacement = { shared: true, attach };
+  const plain = NAMED_BOXES['heap-arraybuffer']!.create(heapContext(variant, {}, placement, undefined)) as HeapBackend;
+  const choice = chooseBoxes(variant, new Map()).get('heap-backend')!;
+  const heap = choice.descriptor.create(heapContext(variant, choice.options, placement, plain));
+  const missing = missingMembers(ROLES[0]!, heap);
+  if (missing.length > 0) throwBadConfig('variant.boxes.heap-backend', `box "${choice.name}" lacks ${missing.join(', ')} of HeapBackend`);
+  return heap as SharedHeapBackend;
+}
+
+function heapContext(variant: ResolvedVariant, boxOptions: BoxOptions, placement: HeapPlacement, inner: HeapBackend | undefined): BoxContext {
+  const need = <T>(role: string): T => {
+    if (role !== 'heap-backend' || inner === undefined) throwBadConfig('variant.boxes.heap-backend', `a heap backend is built first and can need only the heap it wraps, not ${role}`);
+    return inner as T;
+  };
+  return { need, needOf: need, options: variant.options, boxOptions, tier: undefined, classOffset: 0, threadId: undefined, placement };
 }

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { isWasmMemory, throwBadConfig } from '@hakmem/contracts';
-import type { Allocator, Environment, UserMemory } from '@hakmem/contracts';
+import type { Allocator, Environment, HeapPlacement, UserMemory } from '@hakmem/contracts';
 import { ComposedAllocator } from './allocator.ts';
+import type { ExternalBoxes } from './box-choice.ts';
 import { buildContainer } from './container.ts';
-import type { HeapPlacement } from './container.ts';
 import { resolveVariant } from './variant.ts';
 import type { ResolvedVariant, VariantConfig } from './variant.ts';
 
@@ -29,9 +29,12 @@ export function createAllocator(variant: string | VariantConfig = 'hakmem', opti
   return composeResolved(resolveVariant(variant, options.env ?? {}), options);
 }
 
-/** The allocator of an already resolved variant (the Node entry resolves variant files itself). */
-export function composeResolved(resolved: ResolvedVariant, options: CreateOptions): Allocator {
-  return new ComposedAllocator(resolved.name, buildContainer(resolved, undefined, placementOf(options)));
+/**
+ * The allocator of an already resolved variant (the Node entry resolves variant files itself, and
+ * loads the boxes from outside the workspace they name as `external`).
+ */
+export function composeResolved(resolved: ResolvedVariant, options: CreateOptions, external?: ExternalBoxes): Allocator {
+  return new ComposedAllocator(resolved.name, buildContainer(resolved, { placement: placementOf(options), external }));
 }
 
 function placementOf(options: CreateOptions): HeapPlacement | undefined {

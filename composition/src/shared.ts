@@ -3,11 +3,9 @@ import {
   throwDetached,
 } from '@hakmem/contracts';
 import type { Allocator, Environment, SharedHeapBackend, ThreadFreelist, ThreadPool } from '@hakmem/contracts';
-import { ArrayBufferHeap } from '@hakmem/heap-arraybuffer';
-import { SharedHeapBox } from '@hakmem/heap-shared';
 import type { Container } from 'inversify';
 import { ComposedAllocator } from './allocator.ts';
-import { buildContainer } from './container.ts';
+import { buildContainer, buildSharedHeap } from './container.ts';
 import { resolveVariant } from './variant.ts';
 import type { ResolvedVariant, VariantConfig } from './variant.ts';
 
@@ -45,17 +43,17 @@ export interface SharedHeapOptions {
  * would be per thread too and are turned off (pageArena.enable false, l25/whale cacheSlots 0).
  */
 export function createSharedHeap(variant: string | VariantConfig = 'hakmem-mt', options: SharedHeapOptions = {}): SharedHeapHandle {
-  const resolved = sharedVariant(resolveVariant(variant, options.env ?? {}));
-  const heap = new ArrayBufferHeap({ bytes: resolved.options.heap.bytes, shared: true });
+  const resolved = sharedVariant(resolveVariant(variant, options.env ?? {}, 'variant', 'shared'));
+  const heap = buildSharedHeap(resolved);
   return { kind: 'hakmem-shared-heap', buffer: heap.buffer as SharedArrayBuffer, variant: resolved };
 }
 
 /** This thread's allocator over the shared heap: claims a thread id and builds this thread's boxes. */
 export function attach(handle: SharedHeapHandle): SharedAllocator {
   requireHandle(handle);
-  const heap = new SharedHeapBox(new ArrayBufferHeap({ bytes: handle.buffer.byteLength, attach: handle.buffer }));
+  const heap = buildSharedHeap(handle.variant, handle.buffer);
   const threadId = heap.claimThreadId();
-  return new ThreadAllocator(handle.variant.name, buildContainer(handle.variant, { heap, threadId }), heap, threadId);
+  return new ThreadAllocator(handle.variant.name, buildContainer(handle.variant, { shared: { heap, threadId } }), heap, threadId);
 }
 
 /**
@@ -71,12 +69,12 @@ export function reclaimThread(handle: SharedHeapHandle, threadId: number): void 
   if (!Number.isInteger(threadId) || threadId < 1 || threadId > MAX_THREADS) {
     throwBadConfig('threadId', `${String(threadId)} is not a thread id (1..${MAX_THREADS})`);
   }
-  const heap = new SharedHeapBox(new ArrayBufferHeap({ bytes: handle.buffer.byteLength, attach: handle.buffer }));
+  const heap = buildSharedHeap(handle.variant, handle.buffer);
   if (Atomics.load(heap.i32, H_THREAD_SLOTS + threadId - 1) !== 1) {
     throwBadConfig('threadId', `thread ${threadId} is not attached to this heap (already detached or reclaimed?)`);
   }
   // The dead thread's own boxes, rebuilt over the heap under its id, act as its owner one last time.
-  const container = buildContainer(handle.variant, { heap, threadId });
+  const container = buildContainer(handle.variant, { shared: { heap, threadId } });
   for (const pool of [container.get<ThreadPool>(TOKENS.smallPool), container.get<ThreadPool>(TOKENS.midPool)]) pool.releaseAbandoned();
   heap.releaseThreadId(threadId);
 }
@@ -133,9 +131,6 @@ function requireHeapHeader(buffer: SharedArrayBuffer): void {
 }
 
 function sharedVariant(variant: ResolvedVariant): ResolvedVariant {
-  if (variant.boxes.classifier === 'class-checked') {
-    throwBadConfig('variant.boxes.classifier', 'class-checked keeps its live bits per thread and cannot serve a shared heap: use class-by-segment or class-by-header');
-  }
   const options = variant.options;
   return {
     ...variant,

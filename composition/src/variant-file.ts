@@ -11,7 +11,7 @@ export function resolveVariantFile(variant: string | VariantConfig, env: Environ
   return resolveVariant(readVariantFile(variant), env, variant);
 }
 
-function readVariantFile(path: string): VariantConfig {
+export function readVariantFile(path: string): VariantConfig {
   if (!existsSync(path)) {
     throwBadConfig('variant', `"${path}" is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a JSON file that exists`);
   }

@@ -1,15 +1,18 @@
-import { resolveOptions, throwBadConfig } from '@hakmem/contracts';
-import type { AllocatorOptions, Environment, PartialOptions } from '@hakmem/contracts';
+import { ROLES, defaultBoxOf, resolveOptions, throwBadConfig } from '@hakmem/contracts';
+import type { AllocatorOptions, BoxMode, Environment, PartialOptions } from '@hakmem/contracts';
+import { chooseBoxes, workspaceBoxName } from './box-choice.ts';
+import type { ExternalBoxes } from './box-choice.ts';
 import { PRESETS } from './presets.ts';
 
-/** The boxes a variant may choose, per role that has more than one. */
-export const BOX_CHOICES = {
-  classifier: ['class-by-segment', 'class-by-header', 'class-checked'],
-  learner: ['none', 'ace-learner', 'bandit-learner'],
-  pageArena: ['page-arena', 'page-arena-decay'],
-} as const;
+/** A box's own options, as its descriptor's `defaults` declares them. */
+export type BoxOptions = Readonly<Record<string, number | string | boolean>>;
 
-export type BoxChoices = { -readonly [R in keyof typeof BOX_CHOICES]: (typeof BOX_CHOICES)[R][number] };
+/**
+ * One role's box as a variant names it: a workspace box (`tls-freelist` or `@hakmem/tls-freelist`), an
+ * installed package's npm name, or a path to a box package or module (relative to the variant file);
+ * with options, `{ "box": ..., "options": {...} }`. `null` binds nothing to the role.
+ */
+export type BoxChoice = string | { readonly box: string; readonly options?: BoxOptions } | null;
 
 /** A variant as a user writes it (an object or a JSON file). */
 export interface VariantConfig {
@@ -17,34 +20,55 @@ export interface VariantConfig {
   /** a preset to start from; this config's boxes and options override it */
   extends?: string;
   description?: string;
-  boxes?: Partial<BoxChoices>;
+  /** role (a `role` of ROLES: `page-arena`, `tls-freelist`, ...) -> the box that fills it */
+  boxes?: Readonly<Record<string, BoxChoice>>;
   options?: PartialOptions;
 }
 
-/** A variant with every box chosen and every option resolved. */
+/** A variant with every box chosen and every option resolved: plain data, so it can be posted to a worker. */
 export interface ResolvedVariant {
   readonly name: string;
   readonly description: string;
-  readonly boxes: BoxChoices;
+  /** the heap it was resolved for: the roles the variant leaves out get that mode's default box */
+  readonly mode: BoxMode;
+  /** role -> a workspace box's name, an npm name, an absolute path, or null for an unbound role */
+  readonly boxes: Readonly<Record<string, string | null>>;
+  /** role -> the options the variant gives that role's box (the box's defaults fill the rest) */
+  readonly boxOptions: Readonly<Record<string, BoxOptions>>;
   readonly options: AllocatorOptions;
 }
 
-const DEFAULT_BOXES: BoxChoices = { classifier: 'class-by-segment', learner: 'none', pageArena: 'page-arena' };
 const VARIANT_KEYS = ['name', 'extends', 'description', 'boxes', 'options'];
 
 /**
  * A preset name or a config object; validated, every bad key named by its path from `where`. Variant
  * files are read by the Node entry (composition/src/node.ts), which passes the file's path as `where`.
+ * Every box is checked against its role here (composition/src/box-choice.ts); a box from outside the
+ * workspace must be in `external`, loaded by the Node loader (composition/src/box-loader.ts).
  */
-export function resolveVariant(variant: string | VariantConfig, env: Environment = {}, where = 'variant'): ResolvedVariant {
+export function resolveVariant(
+  variant: string | VariantConfig, env: Environment = {}, where = 'variant', mode: BoxMode = 'single', external: ExternalBoxes = new Map(),
+): ResolvedVariant {
   const config = typeof variant === 'string' ? presetNamed(variant) : variant;
   const merged = mergeWithBase(validateShape(config, where));
-  return {
+  const boxes: Record<string, string | null> = {};
+  const boxOptions: Record<string, BoxOptions> = {};
+  for (const spec of ROLES) {
+    const choice = merged.boxes?.[spec.role];
+    const box = choice === undefined ? defaultBoxOf(spec, mode) : choice === null ? null : typeof choice === 'string' ? choice : choice.box;
+    boxes[spec.role] = box === null ? null : workspaceBoxName(box) ?? box;
+    boxOptions[spec.role] = (typeof choice === 'object' && choice !== null ? choice.options : undefined) ?? {};
+  }
+  const resolved: ResolvedVariant = {
     name: merged.name,
     description: merged.description ?? '',
-    boxes: { ...DEFAULT_BOXES, ...merged.boxes },
+    mode,
+    boxes,
+    boxOptions,
     options: resolveOptions(merged.options ?? {}, env, `${where}.options`),
   };
+  chooseBoxes(resolved, external, `${where}.boxes`);
+  return resolved;
 }
 
 function presetNamed(name: string): VariantConfig {
@@ -65,16 +89,24 @@ function validateShape(config: unknown, where: string): VariantConfig {
     throwBadConfig(`${where}.extends`, `must name a preset: ${Object.keys(PRESETS).join(', ')}`);
   }
   if (record.boxes !== undefined) {
-    if (typeof record.boxes !== 'object' || record.boxes === null) throwBadConfig(`${where}.boxes`, 'must be an object');
-    for (const [role, choice] of Object.entries(record.boxes)) {
-      const choices = (BOX_CHOICES as Record<string, readonly string[]>)[role];
-      if (!choices) throwBadConfig(`${where}.boxes.${role}`, `unknown role; roles with a choice: ${Object.keys(BOX_CHOICES).join(', ')}`);
-      if (!choices.includes(choice as string)) {
-        throwBadConfig(`${where}.boxes.${role}`, `unknown box ${JSON.stringify(choice)}; choose one of ${choices.join(', ')}`);
-      }
-    }
+    if (!isObject(record.boxes)) throwBadConfig(`${where}.boxes`, 'must be an object: role -> box');
+    for (const [role, choice] of Object.entries(record.boxes)) validateChoice(role, choice, `${where}.boxes.${role}`);
   }
   return record as unknown as VariantConfig;
+}
+
+function validateChoice(role: string, choice: unknown, path: string): void {
+  if (!ROLES.some((spec) => spec.role === role)) throwBadConfig(path, `unknown role; the roles: ${ROLES.map((spec) => spec.role).join(', ')}`);
+  if (choice === null || (typeof choice === 'string' && choice !== '')) return;
+  if (!isObject(choice) || typeof choice.box !== 'string' || choice.box === '') {
+    throwBadConfig(path, 'must name a box: "name", "./path", "npm-package", or { "box": ..., "options": {...} }');
+  }
+  for (const key of Object.keys(choice)) if (key !== 'box' && key !== 'options') throwBadConfig(`${path}.${key}`, 'unknown key; a box choice has box, options');
+  if (choice.options === undefined) return;
+  if (!isObject(choice.options)) throwBadConfig(`${path}.options`, 'must be an object of the box\'s own options');
+  for (const [key, value] of Object.entries(choice.options)) {
+    if (!['number', 'string', 'boolean'].includes(typeof value)) throwBadConfig(`${path}.options.${key}`, `must be a number, a string or a boolean, got ${JSON.stringify(value)}`);
+  }
 }
 
 function mergeWithBase(config: VariantConfig): VariantConfig {

@@ -1,4 +1,5 @@
 import type { AllocatorOptions } from './options.ts';
+import type { UserMemory } from './memory.ts';
 
 /**
  * What a box package exports as `box` (beside its class): all the composition needs to build it, so
@@ -15,9 +16,9 @@ export interface BoxDescriptor<T extends object = object> {
   /** the role it fills: a `role` of ROLES (contracts/src/role-catalog.ts) */
   readonly role: string;
   /**
-   * the roles whose boxes `create` asks for through `ctx.need`; composition refuses a variant that
-   * provides none of them (BAD_CONFIG naming this box and the missing role). Besides the ROLES names,
-   * `size-classes` is the tier's size-class table and `small-classes` the small tier's.
+   * the roles whose boxes `create` asks for through `ctx.need`/`ctx.needOf`; composition refuses a
+   * variant that provides none of them (BAD_CONFIG naming this box and the missing role). Besides the
+   * ROLES names, `size-classes` is a slab tier's size-class table.
    */
   readonly needs: readonly string[];
   /** which heaps it can serve: a single-threaded heap, a heap shared by workers, or both (default: single) */
@@ -27,24 +28,42 @@ export interface BoxDescriptor<T extends object = object> {
    * with values of the same type (BAD_CONFIG naming the key otherwise)
    */
   readonly defaults?: Readonly<Record<string, number | string | boolean>>;
+  /**
+   * classifiers only: bytes each block carries in front of it. The size classes are built before the
+   * classifier (it reads them), so the composition must know this from the descriptor.
+   */
+  readonly blockHeaderBytes?: number;
   /** builds one box for one allocator; called once per tier for the tier roles (pool, list, refill) */
   create(ctx: BoxContext): T;
 }
 
 export type BoxMode = 'single' | 'shared';
+export type SlabTierName = 'small' | 'mid';
+
+/**
+ * Where a heap backend puts the heap, when not in memory of its own (`options.heap`): in the user's
+ * memory (createAllocator's memory/start/maxBytes), or in a SharedArrayBuffer, new or another thread's.
+ */
+export type HeapPlacement =
+  | { readonly memory: UserMemory; readonly start: number; readonly maxBytes: number }
+  | { readonly shared: true; readonly attach?: SharedArrayBuffer };
 
 /** What a box is built from. */
 export interface BoxContext {
   /** the box filling `role` for this allocator (for tier roles, this box's tier); only roles in `needs` */
   need<T = unknown>(role: string): T;
+  /** a tier role's box of the given tier, for boxes that serve both tiers (the front gate, the policy) */
+  needOf<T = unknown>(role: string, tier: SlabTierName): T;
   /** the allocator-wide options, resolved */
   readonly options: AllocatorOptions;
   /** this box's own options: its `defaults` with the variant's values over them */
   readonly boxOptions: Readonly<Record<string, number | string | boolean>>;
   /** the tier a tier role is built for; undefined for the other roles */
-  readonly tier: 'small' | 'mid' | undefined;
+  readonly tier: SlabTierName | undefined;
   /** this tier's first class in the policy table and event numbering (small 0, mid after small) */
   readonly classOffset: number;
   /** shared mode: this thread's id (1-based); single mode: undefined */
   readonly threadId: number | undefined;
+  /** heap backends only: where the heap lives; undefined: memory of its own, sized by `options.heap` */
+  readonly placement: HeapPlacement | undefined;
 }

@@ -1,3 +1,4 @@
+import type { BoxMode } from './box-descriptor.ts';
 import { TOKENS } from './tokens.ts';
 
 /** One role of the design: what a box must be to fill it. */
@@ -11,6 +12,8 @@ export interface RoleSpec {
   /** methods and fields of the interface: composition refuses a box that lacks one */
   readonly members: readonly string[];
   readonly defaultBox: string;
+  /** the default in a heap shared by worker threads, where the single-threaded one cannot serve it */
+  readonly defaultSharedBox?: string;
   readonly job: string;
 }
 
@@ -24,7 +27,7 @@ const RUN_TIER = [...CACHE_HOLDER, 'pageKind', 'malloc', 'free', 'usableSize', '
  */
 export const ROLES: readonly RoleSpec[] = [
   {
-    role: 'heap-backend', interfaceName: 'HeapBackend', tokens: [TOKENS.heapBackend], defaultBox: 'heap-arraybuffer',
+    role: 'heap-backend', interfaceName: 'HeapBackend', tokens: [TOKENS.heapBackend], defaultBox: 'heap-arraybuffer', defaultSharedBox: 'heap-shared',
     job: 'the linear memory, its metadata views and its page heap (PA3)',
     members: [...SPAN_PROVIDER, 'layout', 'buffer', 'u8', 'i32', 'committedBytes', 'onGrow', 'touch', 'touchedBytes', 'tryExtend', 'freeSpanBytes', 'isFree', 'check'],
   },
@@ -34,12 +37,12 @@ export const ROLES: readonly RoleSpec[] = [
     members: [...SPAN_PROVIDER, ...CACHE_HOLDER, 'enabled', 'cachedBytes', 'stats', 'check'],
   },
   {
-    role: 'superslab', interfaceName: 'SuperSlab', tokens: [TOKENS.superSlab], defaultBox: 'superslab',
+    role: 'superslab', interfaceName: 'SuperSlab', tokens: [TOKENS.superSlab], defaultBox: 'superslab', defaultSharedBox: 'superslab-shared',
     job: '1 MiB segments of 64 KiB slabs for the small tier',
     members: [...SPAN_PROVIDER, 'segmentCount', 'check'],
   },
   {
-    role: 'shared-pool', interfaceName: 'SharedPool', tokens: [TOKENS.smallPool, TOKENS.midPool], defaultBox: 'shared-pool',
+    role: 'shared-pool', interfaceName: 'SharedPool', tokens: [TOKENS.smallPool, TOKENS.midPool], defaultBox: 'shared-pool', defaultSharedBox: 'shared-pool-atomic',
     job: 'hands a class a chunk and takes empty ones back',
     members: ['classes', 'acquireChunk', 'returnBlocks', 'retireChunk', 'chunkCount', 'check'],
   },
@@ -89,6 +92,11 @@ export const ROLES: readonly RoleSpec[] = [
     members: ['tick', 'ticks'],
   },
 ];
+
+/** The box a role gets when the variant names none, in a single-threaded or a shared heap. */
+export function defaultBoxOf(spec: RoleSpec, mode: BoxMode): string {
+  return mode === 'shared' ? spec.defaultSharedBox ?? spec.defaultBox : spec.defaultBox;
+}
 
 export function roleSpec(role: string): RoleSpec | undefined {
   return ROLES.find((spec) => spec.role === role);

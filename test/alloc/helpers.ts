@@ -3,7 +3,7 @@ import {
 } from '../../contracts/src/index.ts';
 import type { EventSink, Learner, PolicyReader, SizeClassTable } from '../../contracts/src/index.ts';
 import { createAllocator } from '../../composition/src/index.ts';
-import type { Allocator, BoxChoices, PartialOptions } from '../../composition/src/index.ts';
+import type { Allocator, PartialOptions, VariantConfig } from '../../composition/src/index.ts';
 import { ArrayBufferHeap } from '../../boxes/heap-arraybuffer/src/index.ts';
 import { PageArenaBox } from '../../boxes/page-arena/src/index.ts';
 import { SharedPoolBox } from '../../boxes/shared-pool/src/index.ts';
@@ -24,7 +24,7 @@ export const MiB = 1024 * 1024;
 export const ARENA_DEFAULTS = resolveOptions({}, {}).pageArena;
 
 /** A composed allocator on a small heap, with no environment leaking in. */
-export function compose(preset: string, options: PartialOptions = {}, heapBytes = 64 * MiB, boxes: Partial<BoxChoices> = {}): Allocator {
+export function compose(preset: string, options: PartialOptions = {}, heapBytes = 64 * MiB, boxes: VariantConfig['boxes'] = {}): Allocator {
   return createAllocator(
     { name: `test-${preset}`, extends: preset, boxes, options: { heap: { bytes: heapBytes }, ...options } },
     { env: {} },

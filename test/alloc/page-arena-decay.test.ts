@@ -38,7 +38,7 @@ describe('page-arena-decay', () => {
   it('lets a later phase of another size reuse what an earlier phase cached, where the plain arena touches fresh pages', () => {
     const peakFootprint = (pageArena: 'page-arena' | 'page-arena-decay') => {
       // no L25 cache, so every run goes through the arena and ticks its clock
-      const heap = compose('hakmem', { pageArena: { decayOps: 64 }, l25: { cacheSlots: 0 } }, 64 * MiB, { pageArena });
+      const heap = compose('hakmem', { pageArena: { decayOps: 64 }, l25: { cacheSlots: 0 } }, 64 * MiB, { 'page-arena': pageArena });
       const firstPhase = Array.from({ length: 32 }, () => heap.malloc(64 * KiB));
       for (const p of firstPhase) heap.free(p);
       for (let i = 0; i < 200; i++) heap.free(heap.malloc(128 * KiB));

@@ -32,7 +32,7 @@ describe('hakmem -h and --version', () => {
 describe('a variant file that does not compose', () => {
   it.each([
     ['malformed JSON', '{"name": "half', /is not valid JSON/],
-    ['an unknown box', '{"name": "x", "boxes": {"classifier": "class-by-magic"}}', /classifier: unknown box "class-by-magic"/],
+    ['an unknown box', '{"name": "x", "boxes": {"classifier": "class-by-magic"}}', /classifier: box "class-by-magic" is no workspace box \(the classifier boxes: class-by-header, class-by-segment, class-checked\)/],
     ['an unknown preset to extend', '{"name": "x", "extends": "hakmem-turbo"}', /extends: must name a preset/],
   ])('fails before measuring, with exit code 2, on %s', async (_, text, message) => {
     const file = variantFile(text);

@@ -1,6 +1,7 @@
 import { Project } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { ROLES, missingMembers, roleSpec } from '../../contracts/src/index.ts';
+import { findBoxes } from '../../tools/contract-check/boxes.ts';
 
 const project = new Project({ tsConfigFilePath: 'tsconfig.json', skipAddingFilesFromTsConfig: true });
 project.addSourceFilesAtPaths('contracts/src/**/*.ts');
@@ -20,9 +21,8 @@ describe('the role catalog', () => {
     expect([...spec.members].sort()).toEqual([...new Set(expected)].sort());
   });
 
-  it('names every role that a workspace box declares', async () => {
-    const { discoverWorkspaceBoxes } = await import('../../tools/cli/roles.ts');
-    for (const box of discoverWorkspaceBoxes()) expect(roleSpec(box.role), `${box.name} declares role ${box.role}`).toBeDefined();
+  it('names every role that a workspace box declares', () => {
+    for (const box of findBoxes('boxes')) expect(roleSpec(box.role), `${box.name} declares role ${box.role}`).toBeDefined();
   });
 
   it('says which members a box lacks', () => {

@@ -45,15 +45,15 @@ export const COMPARE_USAGE = `  --swap ROLE=A,B   compose the first --variant wi
 `;
 
 /** The --variant targets, with the --swap combinations composed on the first one placed after it. */
-export function comparedTargets(flags: FlagValues): string[] {
-  const targets = checkTargets((flags.variant as string[] | undefined) ?? []);
+export async function comparedTargets(flags: FlagValues): Promise<string[]> {
+  const targets = await checkTargets((flags.variant as string[] | undefined) ?? []);
   const swaps = ((flags.swap as string[] | undefined) ?? []).map(parseSwap);
   if (swaps.length === 0) return targets;
   const [base, ...others] = targets;
   if (base === undefined || targetKind(base).kind !== 'hakmem') {
     throw new UsageError('--swap needs a hakmem variant as the first --variant: the base the boxes are swapped into');
   }
-  return [base, ...swapVariants(base, swaps), ...others];
+  return [base, ...(await swapVariants(base, swaps)), ...others];
 }
 
 /** How rounds are run and compared, from the comparing flags. */
@@ -158,7 +158,7 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
     }
     if (flags.shard !== undefined) throw new UsageError(`--shard goes with the single-thread workloads, not ${workload}`);
     const options = {
-      workload, targets: comparedTargets(flags), threads: (flags.threads as number | undefined) ?? 2,
+      workload, targets: await comparedTargets(flags), threads: (flags.threads as number | undefined) ?? 2,
       rounds: flags.rounds as number | undefined, iterations: flags.iterations as number | undefined, seed: flags.seed as number | undefined,
     };
     return threadBenchCommand(options, Boolean(flags.json), io);
@@ -173,7 +173,7 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
     seed: flags.seed as number | undefined,
   });
   if (spec.min > spec.max) throw new UsageError(`--min (${spec.min}) must not exceed --max (${spec.max})`);
-  const targets = comparedTargets(flags);
+  const targets = await comparedTargets(flags);
   const outcome = await measure(
     { targets, workloads: [spec], ...comparisonSettings(flags), title: `hakmem bench ${workload}` },
     Boolean(flags.progress),

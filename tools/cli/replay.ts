@@ -59,7 +59,7 @@ export async function replayCommand(args: readonly string[], io: Io): Promise<nu
   if (missing !== undefined) throw new UsageError(`trace file "${missing}" does not exist`);
   const workloads: ReplaySpec[] = positionals.map((file) => ({ kind: 'replay', file: resolve(file) }));
   if (flags.swap !== undefined && flags.variant === undefined) throw new UsageError('--swap needs a --variant to swap boxes into');
-  const targets = flags.variant !== undefined ? comparedTargets(flags) : everyAvailableTarget();
+  const targets = flags.variant !== undefined ? await comparedTargets(flags) : everyAvailableTarget();
 
   const outcome = await measure(
     {

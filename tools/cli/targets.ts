@@ -1,32 +1,32 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PRESET_NAMES, resolveVariantFile } from '../../composition/src/node.ts';
+import { PRESET_NAMES, loadVariant } from '../../composition/src/node.ts';
 import { nativeAvailability, NATIVE_ALLOCATORS } from '../native/index.ts';
 import { NATIVE_TARGETS, PEER_TARGETS, YARDSTICK_TARGETS, targetKind } from '../runner/index.ts';
 import { UsageError } from './flags.ts';
 
 /** Checks each --variant; a variant file becomes an absolute path so children find it from anywhere. */
-export function checkTargets(names: readonly string[]): string[] {
-  return names.map((name) => {
+export async function checkTargets(names: readonly string[]): Promise<string[]> {
+  return Promise.all(names.map(async (name) => {
     const kind = targetKind(name);
     if (kind.kind === 'native') {
       if (NATIVE_ALLOCATORS.some((allocator) => allocator.name === kind.allocator)) return name;
       throw new UsageError(`--variant "${name}": unknown native allocator (expected one of ${NATIVE_TARGETS.join(', ')})`);
     }
     if (kind.kind === 'peer' || kind.kind === 'yardstick' || PRESET_NAMES.includes(name)) return name;
-    if (existsSync(name)) return checkedVariantFile(name);
+    if (existsSync(name)) return await checkedVariantFile(name);
     throw new UsageError(
       `--variant "${name}" is neither a preset (${PRESET_NAMES.join(', ')}), a peer (${PEER_TARGETS.join(', ')}), ` +
         `a yardstick (${YARDSTICK_TARGETS.join(', ')}), ` +
         `native:NAME (${NATIVE_ALLOCATORS.map((allocator) => allocator.name).join(', ')}) nor an existing variant file`,
     );
-  });
+  }));
 }
 
-/** A variant file that does not compose would only be skipped run after run: refuse it before measuring. */
-function checkedVariantFile(file: string): string {
+/** A variant file that does not compose would only be skipped run after run: refuse it before measuring (its boxes load). */
+async function checkedVariantFile(file: string): Promise<string> {
   try {
-    resolveVariantFile(file, process.env);
+    await loadVariant(file, process.env);
   } catch (error) {
     throw new UsageError(`--variant "${file}": ${error instanceof Error ? error.message : String(error)}; fix the file or pass a preset`);
   }

@@ -7,10 +7,11 @@ import type { ViolationSink } from './syntax.ts';
 
 /**
  * What a learner may import from @hakmem/contracts: its two ports, its own role, event kinds,
- * and the generic error helpers. Anything else (heap, freelist, refill engine, pools, layout) would let
+ * the generic error helpers, and BoxDescriptor to export itself (composition refuses a learner whose
+ * needs go past the ports). Anything else (heap, freelist, refill engine, pools, layout) would let
  * it reach live allocator state, which contract B forbids.
  */
-export const LEARNER_ALLOWED_IMPORTS: readonly string[] = ['EventSource', 'PolicyWriter', 'Learner', 'HakmemError', 'HakmemErrorCode'];
+export const LEARNER_ALLOWED_IMPORTS: readonly string[] = ['EventSource', 'PolicyWriter', 'Learner', 'HakmemError', 'HakmemErrorCode', 'BoxDescriptor'];
 const LEARNER_ALLOWED_PATTERNS = [/^EVENT_[A-Z0-9_]+$/, /^throw[A-Z]\w*$/];
 const POLICY_READERS = new Set(['refill-engine', 'policy-table', 'learner']);
 const POLICY_READS = new Set(['refillCount', 'listCapacity']);

@@ -33,9 +33,10 @@ export async function targetFactory(name: string): Promise<() => BuiltTarget> {
       return () => ({ target: new FusedTarget() });
     }
     case 'hakmem': {
-      const { createAllocator } = await import('../../composition/src/node.ts');
+      const { composeLoaded, loadVariant } = await import('../../composition/src/node.ts');
+      const loaded = await loadVariant(kind.variant, process.env);
       return () => {
-        const alloc = createAllocator(kind.variant);
+        const alloc = composeLoaded(loaded);
         return { target: allocatorTarget(alloc), heapMap: () => alloc.heapMap() };
       };
     }

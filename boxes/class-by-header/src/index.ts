@@ -94,3 +94,13 @@ export class HeaderClassifier implements BlockClassifier {
     return (ptr & SLAB_OFFSET_MASK) + (((tag >>> 8) & 0xffff) << SLAB_SHIFT);
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<BlockClassifier> = {
+  role: 'classifier',
+  needs: ['heap-backend', 'size-classes'],
+  modes: ['single', 'shared'],
+  blockHeaderBytes: 16,
+  create: (ctx) => new HeaderClassifier(ctx.need<HeapBackend>('heap-backend'), ctx.needOf<SizeClassTable>('size-classes', 'small'), ctx.needOf<SizeClassTable>('size-classes', 'mid')),
+};

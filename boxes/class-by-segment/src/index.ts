@@ -106,3 +106,12 @@ export class SegmentClassifier implements BlockClassifier {
     return this.live;
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<BlockClassifier> = {
+  role: 'classifier',
+  needs: ['heap-backend', 'size-classes'],
+  modes: ['single', 'shared'],
+  create: (ctx) => new SegmentClassifier(ctx.need<HeapBackend>('heap-backend'), ctx.needOf<SizeClassTable>('size-classes', 'small'), ctx.needOf<SizeClassTable>('size-classes', 'mid'), ctx.options.checks),
+};

@@ -54,3 +54,13 @@ export class CheckedClassifier implements BlockClassifier {
     return this.live;
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<BlockClassifier> = {
+  role: 'classifier',
+  needs: ['heap-backend', 'size-classes'],
+  // its live bits are this thread's memory: a block another thread freed would look not live
+  modes: ['single'],
+  create: (ctx) => new CheckedClassifier(ctx.need<HeapBackend>('heap-backend'), ctx.needOf<SizeClassTable>('size-classes', 'small'), ctx.needOf<SizeClassTable>('size-classes', 'mid')),
+};

@@ -225,3 +225,23 @@ export class FrontGateBox implements FrontGate {
 function throwNotAPointer(ptr: unknown): never {
   return throwBadPointer(ptr, 'it is not a number');
 }
+
+import type { BoxDescriptor, PageArena, SlabTierName } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<FrontGate> = {
+  role: 'front-gate',
+  needs: ['heap-backend', 'classifier', 'size-classes', 'tls-freelist', 'refill-engine', 'l25', 'whale', 'page-arena'],
+  modes: ['single', 'shared'],
+  create: (ctx) => {
+    const tier = (name: SlabTierName): SlabTier => ({
+      classes: ctx.needOf('size-classes', name), freelist: ctx.needOf('tls-freelist', name), refill: ctx.needOf('refill-engine', name),
+    });
+    const small = tier('small');
+    const mid = tier('mid');
+    const l25 = ctx.need<L25Tier>('l25');
+    const whale = ctx.need<RunTier>('whale');
+    // Released in this order so each level's memory flows down to the next: lists, chunks, runs, spans.
+    const caches: CacheHolder[] = [small.freelist, mid.freelist, small.refill, mid.refill, l25, whale, ctx.need<PageArena>('page-arena')];
+    return new FrontGateBox(ctx.need<HeapBackend>('heap-backend'), ctx.need<BlockClassifier>('classifier'), small, mid, l25, whale, caches, { oom: ctx.options.oom });
+  },
+};

@@ -175,3 +175,15 @@ function userLayout(memory: UserMemory, start: number, maxBytes: number): HeapLa
   }
   return layout;
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<HeapBackend> = {
+  role: 'heap-backend',
+  needs: [],
+  create: ({ placement, options }) => {
+    if (placement === undefined) return new ArrayBufferHeap({ bytes: options.heap.bytes, grow: options.heap.grow });
+    if ('memory' in placement) return new ArrayBufferHeap({ memory: placement.memory, start: placement.start, bytes: placement.maxBytes });
+    return new ArrayBufferHeap({ bytes: placement.attach?.byteLength ?? options.heap.bytes, shared: true, attach: placement.attach });
+  },
+};

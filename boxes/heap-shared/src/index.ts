@@ -107,3 +107,13 @@ export class SharedHeapBox implements SharedHeapBackend {
     Atomics.store(this.i32, H_THREAD_SLOTS + id - 1, 0);
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<SharedHeapBackend> = {
+  role: 'heap-backend',
+  // the single-threaded heap over the shared buffer that this one makes safe for several threads
+  needs: ['heap-backend'],
+  modes: ['shared'],
+  create: (ctx) => new SharedHeapBox(ctx.need<HeapBackend>('heap-backend')),
+};

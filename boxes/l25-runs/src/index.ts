@@ -121,3 +121,12 @@ export class L25Runs implements L25Tier {
     }
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<L25Tier> = {
+  role: 'l25',
+  needs: ['heap-backend', 'page-arena'],
+  modes: ['single', 'shared'],
+  create: (ctx) => new L25Runs(ctx.need<HeapBackend>('heap-backend'), ctx.need<PageArena>('page-arena'), ctx.options.l25.cacheSlots),
+};

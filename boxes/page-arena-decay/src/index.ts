@@ -114,3 +114,12 @@ export class DecayingPageArena implements PageArena {
     return index < 0 ? null : this.caches[index]!;
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<PageArena> = {
+  role: 'page-arena',
+  needs: ['heap-backend'],
+  modes: ['single', 'shared'],
+  create: (ctx) => new DecayingPageArena(ctx.need<HeapBackend>('heap-backend'), ctx.options.pageArena),
+};

@@ -111,3 +111,12 @@ export class PageArenaBox implements PageArena {
     return null;
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<PageArena> = {
+  role: 'page-arena',
+  needs: ['heap-backend'],
+  modes: ['single', 'shared'],
+  create: (ctx) => new PageArenaBox(ctx.need<HeapBackend>('heap-backend'), ctx.options.pageArena),
+};

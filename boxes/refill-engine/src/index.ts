@@ -128,3 +128,16 @@ export class RefillEngineBox implements RefillEngine, HeapViewHolder {
     for (let cls = 0; cls < this.active.length; cls++) this.freelist.trim(cls, this.policy.listCapacity(this.classOffset + cls));
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<RefillEngine> = {
+  role: 'refill-engine',
+  needs: ['heap-backend', 'shared-pool', 'tls-freelist', 'policy-table', 'event-ring', 'learner'],
+  modes: ['single', 'shared'],
+  create: (ctx) => new RefillEngineBox(
+    ctx.need<HeapBackend>('heap-backend'), ctx.need<SharedPool>('shared-pool'), ctx.need<ThreadFreelist>('tls-freelist'),
+    ctx.need<PolicyReader>('policy-table'), ctx.need<EventSink>('event-ring'), ctx.need<Learner>('learner'),
+    ctx.classOffset, ctx.options.learner.intervalRefills,
+  ),
+};

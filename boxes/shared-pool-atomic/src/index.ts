@@ -295,3 +295,20 @@ export class SharedPoolAtomicBox implements ThreadPool {
     return this.slabTable + slab * SLAB_WORDS;
   }
 }
+
+import { H_MID_POOL, H_SMALL_POOL, SLAB_KIND_MID, SLAB_KIND_SMALL } from '@hakmem/contracts';
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<ThreadPool> = {
+  role: 'shared-pool',
+  // the small tier's chunks are superslab slabs, the mid tier's are arena spans
+  needs: ['heap-backend', 'size-classes', 'superslab', 'page-arena'],
+  modes: ['shared'],
+  create: (ctx) => {
+    const small = ctx.tier === 'small';
+    return new SharedPoolAtomicBox(
+      ctx.need<HeapBackend>('heap-backend'), ctx.need<SizeClassTable>('size-classes'), ctx.need<SpanProvider>(small ? 'superslab' : 'page-arena'),
+      small ? SLAB_KIND_SMALL : SLAB_KIND_MID, small ? H_SMALL_POOL : H_MID_POOL, ctx.threadId ?? 0,
+    );
+  },
+};

@@ -138,3 +138,16 @@ export class SharedPoolBox implements SharedPool {
     this.backend.i32[this.backend.layout.slabTableWord + slab * SLAB_WORDS + field] = value;
   }
 }
+
+import { SLAB_KIND_MID as MID_KIND, SLAB_KIND_SMALL as SMALL_KIND } from '@hakmem/contracts';
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<SharedPool> = {
+  role: 'shared-pool',
+  // the small tier's chunks are superslab slabs, the mid tier's are arena spans
+  needs: ['heap-backend', 'size-classes', 'superslab', 'page-arena'],
+  create: (ctx) => new SharedPoolBox(
+    ctx.need<HeapBackend>('heap-backend'), ctx.need<SizeClassTable>('size-classes'),
+    ctx.need<SpanProvider>(ctx.tier === 'small' ? 'superslab' : 'page-arena'), ctx.tier === 'small' ? SMALL_KIND : MID_KIND,
+  ),
+};

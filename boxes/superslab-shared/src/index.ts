@@ -117,3 +117,12 @@ export class SharedSuperSlabBox implements SuperSlab {
     return this.slabTable + slab * SLAB_WORDS + field;
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<SuperSlab> = {
+  role: 'superslab',
+  needs: ['heap-backend'],
+  modes: ['shared'],
+  create: (ctx) => new SharedSuperSlabBox(ctx.need<HeapBackend>('heap-backend')),
+};

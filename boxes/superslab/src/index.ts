@@ -84,3 +84,11 @@ export class SuperSlabBox implements SuperSlab {
     return this.backend.layout.slabTableWord + slab * SLAB_WORDS + field;
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<SuperSlab> = {
+  role: 'superslab',
+  needs: ['heap-backend'],
+  create: (ctx) => new SuperSlabBox(ctx.need<HeapBackend>('heap-backend')),
+};

@@ -196,3 +196,16 @@ function markOnce(owned: Uint8Array, block: number): boolean {
   owned[bit >>> 3] |= mask;
   return true;
 }
+
+import type { BlockClassifier, BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<ThreadFreelist> = {
+  role: 'tls-freelist',
+  needs: ['heap-backend', 'shared-pool', 'event-ring', 'classifier'],
+  modes: ['single', 'shared'],
+  create: (ctx) => new TlsFreelist(ctx.need<HeapBackend>('heap-backend'), ctx.need<SharedPool>('shared-pool'), ctx.need<EventSink>('event-ring'), ctx.classOffset, {
+    capacity: ctx.tier === 'mid' ? ctx.options.listCapacity.mid : ctx.options.listCapacity.small,
+    // where the classifier does not catch every double free, the list head still catches one in a row
+    checkHead: !ctx.need<BlockClassifier>('classifier').catchesEveryDoubleFree && ctx.options.checks !== 'none',
+  }),
+};

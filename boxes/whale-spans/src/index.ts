@@ -110,3 +110,12 @@ export class WhaleSpans implements RunTier {
     return 0;
   }
 }
+
+import type { BoxDescriptor } from '@hakmem/contracts';
+
+export const box: BoxDescriptor<RunTier> = {
+  role: 'whale',
+  needs: ['heap-backend'],
+  modes: ['single', 'shared'],
+  create: (ctx) => new WhaleSpans(ctx.need<HeapBackend>('heap-backend'), ctx.options.whale.cacheSlots),
+};
