@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { throwBadConfig } from '@hakmem/contracts';
 import type { BoxDescriptor, BoxMode, Environment } from '@hakmem/contracts';
 import { NAMED_BOXES, isBoxPath, workspaceBoxName } from './box-choice.ts';
+import { shareContractsWithBoxes } from './contracts-for-boxes.ts';
 import type { ExternalBoxes } from './box-choice.ts';
 import { PRESETS } from './presets.ts';
 import { readVariantFile } from './variant-file.ts';
@@ -119,6 +120,7 @@ let typeScriptLoader: Promise<boolean> | undefined;
  * its own); elsewhere, such as the built CLI, tsx's hook is registered if tsx is installed.
  */
 async function importBoxModule(file: string, path: string): Promise<unknown> {
+  shareContractsWithBoxes();
   const url = pathToFileURL(file).href;
   try {
     return await import(url);
