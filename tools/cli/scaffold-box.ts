@@ -134,6 +134,10 @@ ${commented([
 ])}
 \`\`\`
 
+In your own code (Node): \`const heap = await createAllocatorAsync('${variantFile}')\`, from \`hakmem\`.
+An installed hakmem loads this TypeScript through tsx and checks it with ts-morph and dependency-cruiser:
+\`npm install --save-dev tsx ts-morph dependency-cruiser\` beside it, or compile the box to JavaScript.
+
 ## How ${template.box}, the box you started from, works
 
 ${original}
