@@ -8,7 +8,6 @@ import { UsageError } from './flags.ts';
  */
 export const CONTRACTS_SPECIFIER = 'hakmem/contracts';
 
-/** A new box's files, by path relative to DIR: the package folder NAME/ and the variant file beside it. */
 export interface ScaffoldRequest {
   readonly template: BoxTemplate;
   readonly spec: RoleSpec;
@@ -18,6 +17,7 @@ export interface ScaffoldRequest {
   readonly hakmemVersion: string;
 }
 
+/** A new box's files, by path relative to DIR: the package folder NAME/ and the variant file beside it. */
 export function scaffoldFiles(request: ScaffoldRequest): Record<string, string> {
   const { template, name, variantFile } = request;
   const renames = classRenames(template, request.spec, name);
@@ -33,12 +33,12 @@ export function scaffoldFiles(request: ScaffoldRequest): Record<string, string> 
   return files;
 }
 
-export function variantJson({ spec, name }: Pick<ScaffoldRequest, 'spec' | 'name'>): object {
+function variantJson({ spec, name }: Pick<ScaffoldRequest, 'spec' | 'name'>): object {
   return { name, extends: 'hakmem', boxes: { [spec.role]: `./${name}` } };
 }
 
 /** `tls-freelist` -> `TlsFreelist`: how a box's name prefixes its classes. */
-export function pascalCase(name: string): string {
+function pascalCase(name: string): string {
   return name.split(/[-._]/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
 }
 
