@@ -1,6 +1,6 @@
 import { Container } from 'inversify';
 import {
-  ROLES, TOKENS, buildSizeClassTable, midClassSpec, missingMembers, smallClassSpec, throwBadConfig,
+  ROLES, TOKENS, buildSizeClassTable, midClassSpec, missingMembers, roleSpec, smallClassSpec, throwBadConfig,
 } from '@hakmem/contracts';
 import type {
   BoxContext, HeapBackend, HeapPlacement, RoleSpec, SharedHeapBackend, SizeClassTable, SlabTierName,
@@ -75,7 +75,7 @@ class BoxGraph {
     const key = tier === undefined ? role : `${role}@${tier}`;
     const done = this.built.get(key);
     if (done !== undefined) return done;
-    const spec = ROLES.find((candidate) => candidate.role === role)!;
+    const spec = roleSpec(role)!;
     const choice = this.chosen.get(role)!;
     const path = `variant.boxes.${role}`;
     if (this.building.has(key)) throwBadConfig(path, `box "${choice.name}" needs itself through ${[...this.building].join(' -> ')}: the roles' needs form a cycle`);
@@ -94,7 +94,7 @@ class BoxGraph {
       if (!choice.descriptor.needs.includes(role)) {
         throwBadConfig(`variant.boxes.${choice.descriptor.role}`, `box "${choice.name}" asks for role ${role}, which its descriptor's needs does not list`);
       }
-      const tierRole = role === SIZE_CLASSES || isTierRole(ROLES.find((spec) => spec.role === role)!);
+      const tierRole = role === SIZE_CLASSES || isTierRole(roleSpec(role)!);
       if (!tierRole) return this.box(role, undefined) as T;
       if (of === undefined) throwBadConfig(`variant.boxes.${choice.descriptor.role}`, `box "${choice.name}" serves no tier: ask for ${role} with needOf(role, 'small' | 'mid')`);
       return (role === SIZE_CLASSES ? this.classes[of] : this.box(role, of)) as T;
@@ -122,8 +122,9 @@ export function buildSharedHeap(variant: ResolvedVariant, attach?: SharedArrayBu
   const plain = NAMED_BOXES['heap-arraybuffer']!.create(heapContext(variant, {}, placement, undefined)) as HeapBackend;
   const choice = chooseBoxes(variant, new Map()).get('heap-backend')!;
   const heap = choice.descriptor.create(heapContext(variant, choice.options, placement, plain));
-  const missing = missingMembers(ROLES[0]!, heap);
-  if (missing.length > 0) throwBadConfig('variant.boxes.heap-backend', `box "${choice.name}" lacks ${missing.join(', ')} of HeapBackend`);
+  const spec = roleSpec('heap-backend')!;
+  const missing = missingMembers(spec, heap);
+  if (missing.length > 0) throwBadConfig('variant.boxes.heap-backend', `box "${choice.name}" lacks ${missing.join(', ')} of ${spec.interfaceName}`);
   return heap as SharedHeapBackend;
 }
 

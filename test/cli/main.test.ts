@@ -1,6 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli as run } from './run-cli.ts';
-
 
 describe('hakmem command line', () => {
   it.each([
@@ -22,8 +24,8 @@ describe('hakmem command line', () => {
     [['bench', 'mid', '--variant', 'js-gc', '--precision', '200%'], /--precision expects a half-width from 0\.1% to 50% \(e\.g\. 3%\), got "200%"/],
     [['bench', 'mid', '--variant', 'js-gc', '--precision', 'tight'], /--precision expects a half-width/],
     [['bench', 'larson', '--variant', 'hakmem-mt', '--paired'], /--precision, --paired and --pin go with the single-thread workloads, not larson/],
-    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'allocator=x'], /--swap allocator=x: unknown role "allocator"; roles with a choice: classifier, learner/],
-    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier=class-by-magic'], /--swap hakmem\[classifier=class-by-magic\]: .*unknown box "class-by-magic"; choose one of class-by-segment/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'allocator=x'], /--swap allocator=x: unknown role "allocator"; the roles: heap-backend, page-arena/],
+    [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier=class-by-magic'], /--swap hakmem\[classifier=class-by-magic\]: .*box "class-by-magic" is no workspace box \(the classifier boxes: class-by-header, class-by-segment, class-checked\)/],
     [['bench', 'mid', '--variant', 'hakmem', '--swap', 'classifier'], /--swap expects ROLE=box\[,box...\]/],
     [['bench', 'mid', '--variant', 'js-gc', '--swap', 'learner=none'], /--swap needs a hakmem variant as the first --variant/],
     [['replay'], /replay needs at least one mtrace FILE/],
@@ -43,6 +45,16 @@ describe('hakmem command line', () => {
     expect(roles.find((r) => r.role === 'page-arena')).toEqual({ role: 'page-arena', default: 'page-arena', boxes: ['page-arena', 'page-arena-decay'] });
     expect(roles.find((r) => r.role === 'learner')!.boxes).toEqual(['ace-learner', 'bandit-learner']);
     expect(roles.every((r) => r.role && r.default && Array.isArray(r.boxes))).toBe(true);
+  });
+
+  it('adds the boxes from outside the workspace that a variant names, with --variant', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hakmem-roles-'));
+    const file = join(dir, 'variant.json');
+    writeFileSync(file, JSON.stringify({ name: 'mine', boxes: { 'page-arena': resolve('test/fixtures/external-boxes/pass-through-arena') } }));
+    const { code, stdout } = await run('roles', '--json', '--variant', file);
+    expect(code).toBe(0);
+    const roles = JSON.parse(stdout) as { role: string; boxes: string[] }[];
+    expect(roles.find((r) => r.role === 'page-arena')!.boxes).toEqual(['page-arena', 'page-arena-decay', resolve('test/fixtures/external-boxes/pass-through-arena')]);
   });
 
   it('checks a box directory: ok for a box that keeps the contracts, contract D for one that imports another box', async () => {
@@ -96,6 +108,15 @@ describe('hakmem command line', () => {
     const ranked = await run('bench', 'random_mixed', '--variant', 'hakmem', '--swap', 'classifier=class-by-header', '--iterations', '20000', '--rounds', '2');
     expect(ranked.stdout).toMatch(/ranked by throughput\n.*\n.*\n1\. hakmem/);
     expect(ranked.stdout).toContain('hakmem[classifier=class-by-header]');
+  }, 90_000);
+
+  it('swaps in a box by its path, loaded in each measured process', async () => {
+    const arena = './test/fixtures/external-boxes/pass-through-arena';
+    const { code, stdout } = await run('bench', 'large', '--variant', 'hakmem', '--swap', `page-arena=${arena}`, '--iterations', '2000', '--rounds', '2', '--json');
+    expect(code).toBe(0);
+    const targets = JSON.parse(stdout).targets as { variant: string; opsPerSec: number }[];
+    expect(targets.map((t) => t.variant)).toEqual(['hakmem', `hakmem[page-arena=${arena}]`]);
+    expect(targets.every((t) => t.opsPerSec > 0)).toBe(true);
   }, 90_000);
 
   it('runs a thread workload on worker threads over one shared heap and compares the targets', async () => {

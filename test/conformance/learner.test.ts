@@ -1,26 +1,27 @@
 import { EVENT_MISS, EVENT_OVERFLOW, EVENT_REFILL } from '@hakmem/contracts';
-import type { EventSource, Learner, PolicyWriter } from '@hakmem/contracts';
+import { resolveOptions } from '@hakmem/contracts';
+import type { BoxDescriptor, Learner } from '@hakmem/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AceLearner } from '../../boxes/ace-learner/src/index.ts';
-import { BanditLearner } from '../../boxes/bandit-learner/src/index.ts';
 import { EventRing } from '../../boxes/event-ring/src/index.ts';
 import { PolicyTable } from '../../boxes/policy-table/src/index.ts';
-
-type LearnerBox = new (source: EventSource, policy: PolicyWriter, blockSizes: Int32Array, options: { budgetBytes: number }) => Learner;
-
-/** Every box of the learner role: each must keep contract B and the budget, whatever it learns. */
-const LEARNERS: Record<string, LearnerBox> = { 'ace-learner': AceLearner, 'bandit-learner': BanditLearner };
+import { boxesOfRole, buildBox } from './boxes-of-role.ts';
 
 const CLASSES = 8;
 const BLOCK_SIZES = Int32Array.from({ length: CLASSES }, (_, i) => 16 << i);
 const FLOOR_REFILL = 16;
 const FLOOR_CAPACITY = 64;
 
-function setUp(Box: LearnerBox, budgetBytes = 1 << 20) {
+function setUp(descriptor: BoxDescriptor, budgetBytes = 1 << 20) {
   const ring = new EventRing({ capacity: 4096 });
   const table = new PolicyTable(CLASSES, new Array(CLASSES).fill(FLOOR_REFILL), new Array(CLASSES).fill(FLOOR_CAPACITY));
-  return { ring, table, learner: new Box(ring, table, BLOCK_SIZES, { budgetBytes }) };
+  const learner = buildBox<Learner>(descriptor, {
+    needs: { 'event-ring': ring, 'policy-table': table },
+    // the test's classes stand for the small tier; the mid tier has none
+    tierNeeds: { small: { 'size-classes': { sizes: BLOCK_SIZES } }, mid: { 'size-classes': { sizes: [] } } },
+    options: { learner: { ...resolveOptions({}, {}).learner, budgetBytes } },
+  });
+  return { ring, table, learner };
 }
 
 function grownBytes(table: PolicyTable): number {
@@ -35,16 +36,17 @@ const event = fc.record({
   value: fc.integer({ min: 0, max: 256 }),
 });
 
-describe.each(Object.entries(LEARNERS))('learner role conformance: %s', (_name, Box) => {
+/** Every box of the learner role: each must keep contract B and the budget, whatever it learns. */
+describe.each(boxesOfRole('learner'))('learner role conformance: %s', (_name, descriptor) => {
   it('publishes nothing and stays at the configured policy when no event arrives', () => {
-    const { table, learner } = setUp(Box);
+    const { table, learner } = setUp(descriptor);
     for (let tick = 0; tick < 20; tick++) learner.tick();
     expect(table.version()).toBe(0);
     expect(learner.ticks).toBe(20);
   });
 
   it('drains what it is given, so the hot path\'s ring never stays full', () => {
-    const { ring, learner } = setUp(Box);
+    const { ring, learner } = setUp(descriptor);
     for (let i = 0; i < 900; i++) ring.push(EVENT_MISS, i % CLASSES, 1);
     learner.tick();
     expect(ring.pending()).toBe(0);
@@ -54,7 +56,7 @@ describe.each(Object.entries(LEARNERS))('learner role conformance: %s', (_name, 
     const budget = 256 * 1024;
     fc.assert(
       fc.property(fc.array(fc.array(event, { maxLength: 64 }), { minLength: 1, maxLength: 40 }), (ticks) => {
-        const { ring, table, learner } = setUp(Box, budget);
+        const { ring, table, learner } = setUp(descriptor, budget);
         for (const events of ticks) {
           for (const e of events) ring.push(e.kind, e.classIndex, e.value);
           learner.tick();
@@ -70,7 +72,7 @@ describe.each(Object.entries(LEARNERS))('learner role conformance: %s', (_name, 
   });
 
   it('gives back what it grew once a class goes idle', () => {
-    const { ring, table, learner } = setUp(Box);
+    const { ring, table, learner } = setUp(descriptor);
     for (let tick = 0; tick < 12; tick++) {
       for (let i = 0; i < 8; i++) {
         ring.push(EVENT_MISS, 2, 1);

@@ -1,23 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { PAGE_BYTES, PAGE_CACHED } from '../../contracts/src/index.ts';
-import type { AllocatorOptions, HeapBackend, PageArena } from '../../contracts/src/index.ts';
+import type { AllocatorOptions, PageArena } from '../../contracts/src/index.ts';
 import { ArrayBufferHeap } from '../../boxes/heap-arraybuffer/src/index.ts';
-import { PageArenaBox } from '../../boxes/page-arena/src/index.ts';
-import { DecayingPageArena } from '../../boxes/page-arena-decay/src/index.ts';
 import { ARENA_DEFAULTS, KiB, MiB, heapErrors, pageKind, reusableBytes } from '../alloc/helpers.ts';
-
-/** Every box of the page-arena role: each must keep the role's contract, whatever else it does. */
-const PAGE_ARENAS: Record<string, new (heap: HeapBackend, options: AllocatorOptions['pageArena']) => PageArena> = {
-  'page-arena': PageArenaBox,
-  'page-arena-decay': DecayingPageArena,
-};
+import { boxesOfRole, buildBox } from './boxes-of-role.ts';
 
 const SPAN_SIZES = [PAGE_BYTES, 64 * KiB, 128 * KiB, 2 * MiB];
 
-describe.each(Object.entries(PAGE_ARENAS))('page-arena role conformance: %s', (_name, Arena) => {
+/** Every box of the page-arena role: each must keep the role's contract, whatever else it does. */
+describe.each(boxesOfRole('page-arena'))('page-arena role conformance: %s', (_name, descriptor) => {
   const build = (options: Partial<AllocatorOptions['pageArena']> = {}) => {
     const heap = new ArrayBufferHeap({ bytes: 64 * MiB });
-    return { heap, arena: new Arena(heap, { ...ARENA_DEFAULTS, ...options }) };
+    const arena = buildBox<PageArena>(descriptor, { needs: { 'heap-backend': heap }, options: { pageArena: { ...ARENA_DEFAULTS, ...options } } });
+    return { heap, arena };
   };
 
   it.each(SPAN_SIZES)('hands out aligned, disjoint spans of %i bytes and takes them back', (bytes) => {
