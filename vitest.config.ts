@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    // Boxes that hakmem new-box writes import hakmem/contracts. In Node, composition's loader hook hands them
-    // the process's own contracts (composition/src/contracts-for-boxes.ts); vitest resolves modules itself.
+    // Boxes that hakmem new-box writes import hakmem/contracts. In Node, composition's resolve hook hands them
+    // the running contracts (composition/src/contracts-redirect.ts); vitest resolves modules itself.
     alias: [{ find: /^hakmem\/contracts$/, replacement: fileURLToPath(new URL('./contracts/src/index.ts', import.meta.url)) }],
   },
   test: {

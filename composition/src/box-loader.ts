@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { throwBadConfig } from '@hakmem/contracts';
 import type { BoxDescriptor, BoxMode, Environment } from '@hakmem/contracts';
 import { NAMED_BOXES, isBoxPath, workspaceBoxName } from './box-choice.ts';
-import { shareContractsWithBoxes } from './contracts-for-boxes.ts';
+import { redirectContractsImports } from './contracts-redirect.ts';
 import type { ExternalBoxes } from './box-choice.ts';
 import { PRESETS } from './presets.ts';
 import { readVariantFile } from './variant-file.ts';
@@ -43,23 +43,24 @@ export async function loadVariant(variant: string | VariantConfig, env: Environm
       rewritten[role] = choice;
       continue;
     }
-    const { key, descriptor } = await loadBox(ref, baseDir, `${where}.boxes.${role}`);
+    const { key, descriptor } = await loadBox(ref, baseDir, role, `${where}.boxes.${role}`);
     boxes.set(key, descriptor);
     rewritten[role] = typeof choice === 'string' ? key : { ...(choice as object), box: key };
   }
   return { variant: resolveVariant({ ...config, boxes: rewritten }, env, where, mode, boxes), boxes };
 }
 
-async function loadBox(ref: string, baseDir: string, path: string): Promise<{ key: string; descriptor: BoxDescriptor }> {
+async function loadBox(ref: string, baseDir: string, role: string, path: string): Promise<{ key: string; descriptor: BoxDescriptor }> {
   if (isBoxPath(ref)) {
     const target = ref.startsWith('file:') ? fileURLToPath(ref) : resolve(baseDir, ref);
     if (!existsSync(target)) throwBadConfig(path, `box path "${ref}" does not exist (looked for ${target})`);
-    const file = statSync(target).isDirectory() ? packageEntry(target, path) : target;
-    return { key: target, descriptor: await importDescriptor(file, path, roleOfPackage(statSync(target).isDirectory() ? target : undefined)) };
+    const descriptor = statSync(target).isDirectory()
+      ? await importDescriptor(packageEntry(target, path), path, roleOfPackage(target))
+      : await importDescriptor(target, path, undefined);
+    return { key: target, descriptor };
   }
   const dir = installedPackageDir(ref, baseDir);
   if (dir === undefined) {
-    const role = path.slice(path.lastIndexOf('.') + 1);
     const sameRole = Object.keys(NAMED_BOXES).filter((name) => NAMED_BOXES[name]!.role === role);
     throwBadConfig(path, `box "${ref}" is no workspace box (the ${role} boxes: ${sameRole.join(', ')}) and no package installed in a node_modules above ${baseDir} (a path starts with ./ or /)`);
   }
@@ -86,8 +87,8 @@ function readManifest(dir: string): Manifest {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Manifest) : {};
 }
 
-function roleOfPackage(dir: string | undefined): string | undefined {
-  return dir === undefined ? undefined : readManifest(dir).hakmem?.role;
+function roleOfPackage(dir: string): string | undefined {
+  return readManifest(dir).hakmem?.role;
 }
 
 /** The module a box package's folder exports: its `exports["."]` (import or default), module, main, or an index. */
@@ -120,14 +121,15 @@ let typeScriptLoader: Promise<boolean> | undefined;
  * its own); elsewhere, such as the built CLI, tsx's hook is registered if tsx is installed.
  */
 async function importBoxModule(file: string, path: string): Promise<unknown> {
-  shareContractsWithBoxes();
   const url = pathToFileURL(file).href;
+  redirectContractsImports();
   try {
     return await import(url);
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[mc]?ts$/.test(file)) {
-      return throwBadConfig(path, `${file} failed to load: ${(error as Error).message}`);
+      const hint = /\.ts$/.test(file) ? ' (a box is an ES module: give its folder a package.json with "type": "module", or name it .mts)' : '';
+      return throwBadConfig(path, `${file} failed to load: ${(error as Error).message}${hint}`);
     }
   }
   typeScriptLoader ??= registerTsx();

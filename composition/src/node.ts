@@ -5,7 +5,7 @@ import { loadVariant } from './box-loader.ts';
 import type { LoadedVariant } from './box-loader.ts';
 import { composeResolved } from './create.ts';
 import type { CreateOptions } from './create.ts';
-import { createSharedHeap as createSharedHeapCore } from './shared.ts';
+import { createSharedHeapResolved } from './shared.ts';
 import type { SharedHeapHandle, SharedHeapOptions } from './shared.ts';
 import { resolveVariantFile } from './variant-file.ts';
 import type { VariantConfig } from './variant.ts';
@@ -35,5 +35,5 @@ export function composeLoaded(loaded: LoadedVariant, options: CreateOptions = {}
 
 /** As the core's, and `variant` may be a path to a variant JSON file; `env` defaults to process.env. */
 export function createSharedHeap(variant: string | VariantConfig = 'hakmem-mt', options: SharedHeapOptions = {}): SharedHeapHandle {
-  return createSharedHeapCore(resolveVariantFile(variant, options.env ?? process.env), options);
+  return createSharedHeapResolved(resolveVariantFile(variant, options.env ?? process.env, 'shared'));
 }

@@ -43,7 +43,12 @@ export interface SharedHeapOptions {
  * would be per thread too and are turned off (pageArena.enable false, l25/whale cacheSlots 0).
  */
 export function createSharedHeap(variant: string | VariantConfig = 'hakmem-mt', options: SharedHeapOptions = {}): SharedHeapHandle {
-  const resolved = sharedVariant(resolveVariant(variant, options.env ?? {}, 'variant', 'shared'));
+  return createSharedHeapResolved(resolveVariant(variant, options.env ?? {}, 'variant', 'shared'));
+}
+
+/** As createSharedHeap, for a variant already resolved for the shared mode (the Node entry resolves variant files). */
+export function createSharedHeapResolved(variant: ResolvedVariant): SharedHeapHandle {
+  const resolved = sharedVariant(variant);
   const heap = buildSharedHeap(resolved);
   return { kind: 'hakmem-shared-heap', buffer: heap.buffer as SharedArrayBuffer, variant: resolved };
 }

@@ -1,11 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createAllocator, createSharedHeap } from '../../composition/src/index.ts';
+import { attach, createAllocator, createSharedHeap } from '../../composition/src/index.ts';
 import type { VariantConfig } from '../../composition/src/index.ts';
-import { createAllocatorAsync, loadVariant } from '../../composition/src/node.ts';
+import { createAllocatorAsync, createSharedHeap as createSharedHeapNode, loadVariant } from '../../composition/src/node.ts';
 import { MiB } from '../alloc/helpers.ts';
 
 const PASS_THROUGH_ARENA = resolve('test/fixtures/external-boxes/pass-through-arena');
@@ -134,6 +135,17 @@ describe('composition checks the choice before anything runs (BAD_CONFIG naming 
     expect(sync(boxes as VariantConfig['boxes'])).toMatch(message);
   });
 
+  it('resolves a variant file for a shared heap with the shared defaults, and refuses a single-heap box there', () => {
+    const dir = folderWith({});
+    const handle = createSharedHeapNode(variantFile(dir, { learner: 'ace-learner' }), { env: {} });
+    expect(handle.variant.boxes).toMatchObject({ 'heap-backend': 'heap-shared', superslab: 'superslab-shared', 'shared-pool': 'shared-pool-atomic', learner: 'ace-learner' });
+    const heap = attach(handle);
+    roundTrip(heap);
+    heap.detach();
+    expect(messageOf(() => createSharedHeapNode(variantFile(dir, { superslab: 'superslab' }), { env: {} })))
+      .toMatch(/variant\.json\.boxes\.superslab: box "superslab" cannot serve a heap shared by worker threads \(its modes: single\)/);
+  });
+
   it('refuses a box whose modes exclude a shared heap', () => {
     expect(messageOf(() => createSharedHeap({ name: 'x', extends: 'hakmem-mt', boxes: { classifier: 'class-checked' } }, { env: {} })))
       .toMatch(/variant\.boxes\.classifier: box "class-checked" cannot serve a heap shared by worker threads \(its modes: single\)/);
@@ -175,6 +187,14 @@ describe('composition checks the choice before anything runs (BAD_CONFIG naming 
     expect(await external(peeking, 'learner')).toMatch(/boxes\.learner: box ".*box\.js" is a learner and needs tls-freelist: contract B lets a learner see only event-ring, policy-table, size-classes/);
   });
 
+  it('refuses a box package whose package.json names another role than its descriptor', async () => {
+    const dir = folderWith({});
+    cpSync(PASS_THROUGH_ARENA, join(dir, 'arena'), { recursive: true });
+    writeFileSync(join(dir, 'arena/package.json'), JSON.stringify({ name: 'arena', type: 'module', main: 'index.js', hakmem: { role: 'learner' } }));
+    expect(await asyncMessageOf(() => loadVariant(variantFile(dir, { 'page-arena': './arena' }), {})))
+      .toMatch(/boxes\.page-arena: the box in .*index\.js fills role page-arena, but its package\.json's hakmem\.role says learner/);
+  });
+
   it('refuses a module that exports no descriptor, a path that does not exist and a package not installed', async () => {
     expect(await external('export const notABox = 1;')).toMatch(/box\.js exports no box descriptor: export const box = \{ role, needs, create \}/);
     const dir = folderWith({});
@@ -182,4 +202,35 @@ describe('composition checks the choice before anything runs (BAD_CONFIG naming 
     expect(await asyncMessageOf(() => loadVariant(variantFile(dir, { learner: '@someone/not-installed' }), {})))
       .toMatch(/boxes\.learner: box "@someone\/not-installed" is no workspace box \(the learner boxes: ace-learner, bandit-learner, none\) and no package installed/);
   });
+});
+
+describe('a box outside the repository', () => {
+  it('imports @hakmem/contracts, which resolves to the running core\'s: it composes and runs under the CLI', () => {
+    const dir = folderWith({
+      'package.json': JSON.stringify({ type: 'module' }),
+      'strict-arena/index.ts': `
+        import { PAGE_BYTES, throwBadConfig } from '@hakmem/contracts';
+        import type { BoxDescriptor, HeapBackend, PageArena } from '@hakmem/contracts';
+        const idle = { hits: 0, misses: 0, frees: 0, evictions: 0 };
+        export const box: BoxDescriptor<PageArena> = {
+          role: 'page-arena', needs: ['heap-backend'], defaults: { minSpan: PAGE_BYTES },
+          create: (ctx) => {
+            if (ctx.boxOptions.minSpan !== 2 * PAGE_BYTES) throwBadConfig('minSpan', 'the option did not arrive');
+            const heap = ctx.need<HeapBackend>('heap-backend');
+            return {
+              enabled: false, releaseCached: () => 0, cachedBytes: () => 0, check() {},
+              allocSpan: (bytes: number, alignment: number) => heap.allocSpan(bytes, alignment),
+              freeSpan: (ptr: number, bytes: number) => heap.freeSpan(ptr, bytes),
+              stats: () => ({ enabled: false, hot: { ...idle, cachedPages: 0 }, warm: { ...idle, cachedBytes: 0 }, cold: { allocations: 0, bytes: 0 } }),
+            };
+          },
+        };`,
+    });
+    const file = variantFile(dir, { 'page-arena': { box: './strict-arena/index.ts', options: { minSpan: 8192 } } });
+    const cli = (...args: string[]) => spawnSync(process.execPath, [resolve('tools/cli/bin.mjs'), ...args], { cwd: dir, encoding: 'utf8' });
+    const bench = cli('bench', 'large', '--variant', file, '--iterations', '200', '--rounds', '2', '--json');
+    expect(bench.stderr).not.toMatch(/BAD_CONFIG|failed to load|skipped/);
+    expect(bench.status).toBe(0);
+    expect((JSON.parse(bench.stdout) as { targets: { variant: string; opsPerSec: number }[] }).targets[0]).toMatchObject({ variant: 'mine' });
+  }, 60_000);
 });
