@@ -1,6 +1,7 @@
 // Node only: a box outside the repository imports @hakmem/contracts, which no node_modules above it
-// holds (the package is the workspace's, bundled into hakmem). A resolve hook hands such a box the
-// running core's contracts, so its tokens, constants and HakmemError are the core's own.
+// holds (the package is the workspace's, bundled into hakmem), or hakmem/contracts (what hakmem new-box
+// writes), which may be another copy of hakmem. A resolve hook hands such a box the running core's
+// contracts, so its tokens, constants and HakmemError are the core's own.
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,8 @@ export function redirectContractsImports(): void {
   registered = true;
   const target = JSON.stringify(runningContractsUrl());
   const hook = `export async function resolve(specifier, context, next) {
-    return specifier === '@hakmem/contracts' ? { url: ${target}, shortCircuit: true } : next(specifier, context);
+    const contracts = specifier === '@hakmem/contracts' || specifier === 'hakmem/contracts';
+    return contracts ? { url: ${target}, shortCircuit: true } : next(specifier, context);
   }`;
   register(`data:text/javascript,${encodeURIComponent(hook)}`);
 }

@@ -67,7 +67,7 @@ describe('hakmem command line', () => {
     expect((await run('check', 'test')).stderr).toMatch(/"test" has no package\.json/);
   }, 30_000);
 
-  it.each(['bench', 'replay', 'experiment', 'roles', 'check'])('prints help for %s', async (command) => {
+  it.each(['bench', 'replay', 'experiment', 'roles', 'check', 'new-box'])('prints help for %s', async (command) => {
     const { code, stdout } = await run(command, '--help');
     expect(code).toBe(0);
     expect(stdout).toContain(`usage: hakmem ${command}`);

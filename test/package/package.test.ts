@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../contracts/src/index.ts';
 import { writeConsumerProject } from './consumer.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,6 +51,7 @@ describe('the packed package', () => {
     expect(packedFiles).toEqual(expect.arrayContaining([
       'LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/node.js', 'dist/tools/cli.js',
       'dist/types/composition/src/index.d.ts', 'dist/types/composition/src/node.d.ts',
+      'dist/contracts.js', 'dist/types/contracts/src/index.d.ts', 'dist/tools/box-templates.json',
     ]));
     expect(packedFiles.filter((path) => !path.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(path))).toEqual([]);
     expect(packedFiles.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
@@ -122,6 +124,21 @@ describe('the packed package', () => {
     const tsc = run(process.execPath, [TSC, '-p', 'tsconfig.json']);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
+  });
+
+  it('npx hakmem new-box writes a box from the shipped templates that type-checks against hakmem/contracts, the core\'s own contracts', () => {
+    const scaffold = run('npx', ['hakmem', 'new-box', 'page-arena', 'my-arena', '--dir', 'boxes']);
+    expect(scaffold).toMatchObject({ status: 0, stderr: '' });
+    const tsc = run(process.execPath, [TSC, '-p', 'boxes/my-arena/tsconfig.json']);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+    writeFileSync(join(project, 'one-contracts.mjs'), `
+      import { HakmemError } from 'hakmem';
+      import * as contracts from 'hakmem/contracts';
+      if (contracts.HakmemError !== HakmemError) throw new Error('hakmem/contracts is a second copy of the contracts');
+      console.log(contracts.ROLES.length);
+    `);
+    expect(run(process.execPath, ['one-contracts.mjs'])).toMatchObject({ status: 0, stderr: '', stdout: `${ROLES.length}\n` });
   });
 
   it('npx hakmem runs the compiled bench with no dev dependency installed', () => {

@@ -2,10 +2,12 @@
  * npm run build: the package's JavaScript and declarations in dist/.
  *  - dist/index.js (the runtime core, no Node built-ins: browsers) and dist/node.js (plus variant files
  *    and process.env), ES modules sharing one chunk; contracts, boxes and composition are bundled in,
- *    inversify and reflect-metadata stay dependencies.
+ *    inversify and reflect-metadata stay dependencies. dist/contracts.js (`hakmem/contracts`, what a box
+ *    written outside the repository imports) shares the same chunk, so its tokens and errors are the core's.
  *  - dist/tools/cli.js (the bin) and the processes and threads it starts, each with every dependency
  *    bundled, laid out like the sources (two folders deep, threads three), so the URLs the tools derive
- *    from import.meta.url (page assets, C sources, children, caches) resolve the same way.
+ *    from import.meta.url (page assets, C sources, children, caches) resolve the same way; beside the CLI,
+ *    box-templates.json, the boxes `hakmem new-box` copies (the package ships no TypeScript sources).
  *  - dist/types/: declarations by tsc, their workspace imports rewritten to relative paths.
  */
 import { cpSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
+import { TEMPLATES_FILE, workspaceTemplates } from '../cli/box-template.ts';
 import { NODE_ESM_BANNER } from '../runner/bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,7 +25,7 @@ const at = (path: string) => join(ROOT, path);
 rmSync(DIST, { recursive: true, force: true });
 
 buildSync({
-  entryPoints: { index: at('composition/src/index.ts'), node: at('composition/src/node.ts') },
+  entryPoints: { index: at('composition/src/index.ts'), node: at('composition/src/node.ts'), contracts: at('contracts/src/index.ts') },
   outdir: DIST,
   bundle: true,
   splitting: true,
@@ -68,6 +71,7 @@ buildSync({
 cpSync(at('tools/report/page'), join(DIST, 'tools/page'), { recursive: true });
 cpSync(at('tools/native/harness.c'), join(DIST, 'tools/harness.c'));
 cpSync(at('tools/native/threads.c'), join(DIST, 'tools/threads.c'));
+writeFileSync(join(DIST, 'tools', TEMPLATES_FILE), JSON.stringify(workspaceTemplates(at('boxes'))));
 
 execFileSync(process.execPath, [at('node_modules/typescript/bin/tsc'), '-p', at('tsconfig.build.json')], { stdio: 'inherit' });
 rewriteDeclarationImports(join(DIST, 'types'));

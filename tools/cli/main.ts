@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { BENCH_USAGE, benchCommand } from './bench.ts';
 import { checkCommand } from './check.ts';
 import { experimentCommand } from './experiment.ts';
 import { UsageError } from './flags.ts';
 import { PROCESS_IO, type Io } from './io.ts';
 import { mergeCommand } from './merge.ts';
+import { newBoxCommand } from './new-box.ts';
 import { replayCommand } from './replay.ts';
 import { rolesCommand } from './roles.ts';
+import { packageVersion } from './version.ts';
 
 const USAGE = `usage: hakmem COMMAND [options]
 
@@ -16,6 +17,7 @@ const USAGE = `usage: hakmem COMMAND [options]
   merge FILE...     the --json outputs of a sweep's shards (--shard I/N) as one result and report
   roles             every role, its default box and the boxes that fill it
   check DIR...      the contract checks (A-D, hot path) on box directories, also outside this repository
+  new-box ROLE NAME a box package of your own for ROLE, copied from its default box, and a variant naming it
 
   -h, --help        this text; hakmem COMMAND --help (or -h) tells more about one command
   --version         the package's version
@@ -29,12 +31,8 @@ const COMMANDS: Record<string, (args: readonly string[], io: Io) => Promise<numb
   merge: mergeCommand,
   roles: rolesCommand,
   check: checkCommand,
+  'new-box': newBoxCommand,
 };
-
-/** package.json sits two levels up from both this file and the compiled dist/tools/cli.js. */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 /** Runs the hakmem command line; returns the exit code (2 for a usage mistake, 1 for a failure). */
 export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
