@@ -124,7 +124,7 @@ describe('composition checks the choice before anything runs (BAD_CONFIG naming 
   it.each([
     ['an unknown role', { pageArena: 'page-arena' }, /^BAD_CONFIG: config variant\.boxes\.pageArena: unknown role; the roles: heap-backend, page-arena/],
     ['a box of another role', { classifier: 'page-arena' }, /variant\.boxes\.classifier: box "page-arena" fills role page-arena, not classifier/],
-    ['an unknown workspace box', { 'tls-freelist': 'tls-magic' }, /variant\.boxes\.tls-freelist: box "tls-magic" is no workspace box \(the tls-freelist boxes: tls-freelist\)/],
+    ['an unknown workspace box', { 'tls-freelist': 'tls-magic' }, /variant\.boxes\.tls-freelist: box "tls-magic" is no workspace box \(the tls-freelist boxes: tls-freelist, tls-magazine\)/],
     ['a role nothing binds', { 'front-gate': null }, /variant\.boxes\.front-gate: nothing binds this role, and the allocator calls it directly/],
     ['a box needing a role the variant leaves unbound', { superslab: null }, /variant\.boxes\.shared-pool: box "shared-pool" needs role superslab, which the variant leaves unbound/],
     ['a box whose modes exclude the heap', { superslab: 'superslab-shared' }, /variant\.boxes\.superslab: box "superslab-shared" cannot serve a single-threaded heap \(its modes: shared\)/],
