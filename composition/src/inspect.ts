@@ -118,7 +118,7 @@ export class HeapInspector {
       freeBlocks += tier.freelist.check(errors, owned);
       for (let cls = 0; cls < tier.classes.count; cls++) {
         const length = tier.freelist.length(cls);
-        for (let block = tier.freelist.heads[cls], n = 0; block !== 0 && n < length; block = this.heap.i32[block >>> 2], n++) {
+        for (let block = tier.freelist.heads[cls] & -16, n = 0; block !== 0 && n < length; block = this.heap.i32[block >>> 2], n++) {
           if (this.chunkClassOf(block, tier) !== cls) errors.push(`block ${block} in the class ${cls} list does not belong to a class ${cls} chunk`);
         }
         liveBlocks -= length;

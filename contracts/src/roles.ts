@@ -95,6 +95,7 @@ export interface FreelistHotOps {
 
 /** Per-thread, per-class singly linked lists whose links live in the free blocks. */
 export interface ThreadFreelist extends CacheHolder {
+  /** per class: the first block (0: empty) in the bits above the low 4, which the list may use for itself: read it with `& -16` */
   readonly heads: Int32Array;
   readonly overflows: Float64Array;
   hotOps(): FreelistHotOps;

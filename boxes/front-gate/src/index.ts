@@ -67,6 +67,11 @@ export class FrontGateBox implements FrontGate {
     const { stamp, resolve } = this.classifier.hotOps();
     const smallRefill = this.small.refill;
     const midRefill = this.mid.refill;
+    // An imported constant is a load from its module's scope, checked, on every call; a local copy is a
+    // constant of the closures that capture it (the compiler folds it).
+    const smallMax = SMALL_MAX;
+    const midMax = MID_MAX;
+    const midBase = MID_CLASS_BASE;
     const mallocSmallClass = (cls: number, size: number, alignment: number): number => {
       let block = popSmall(cls);
       if (block === 0) {
@@ -77,7 +82,7 @@ export class FrontGateBox implements FrontGate {
       return block;
     };
     const mallocLarger = (size: number): number => {
-      if (typeof size === 'number' && size <= MID_MAX && (size >>> 0) === size) {
+      if (typeof size === 'number' && size <= midMax && (size >>> 0) === size) {
         const cls = midLookup[(size + 1023) >>> 10];
         let block = popMid(cls);
         if (block === 0) {
@@ -91,7 +96,7 @@ export class FrontGateBox implements FrontGate {
     };
     // mallocSmallClass written out again: one closure level less on the hottest path
     const malloc = (size: number): number => {
-      if (typeof size === 'number' && size <= SMALL_MAX && (size >>> 0) === size) {
+      if (typeof size === 'number' && size <= smallMax && (size >>> 0) === size) {
         const cls = smallLookup[(size + 15) >>> 4];
         let block = popSmall(cls);
         if (block === 0) {
@@ -105,14 +110,14 @@ export class FrontGateBox implements FrontGate {
     };
     // Out of line, so the hot free inlines one freelist push, not two.
     const freeLarger = (ptr: number, cls: number): void => {
-      if (cls >= MID_CLASS_BASE) pushMid(cls - MID_CLASS_BASE, ptr);
+      if (cls >= midBase) pushMid(cls - midBase, ptr);
       else this.runTierOf(ptr).free(ptr);
     };
     const free = (ptr: number): void => {
       if (typeof ptr !== 'number') throwNotAPointer(ptr);
       if (ptr !== 0) {
         const cls = resolve(ptr);
-        if (cls >= 0 && cls < MID_CLASS_BASE) pushSmall(cls, ptr);
+        if (cls >= 0 && cls < midBase) pushSmall(cls, ptr);
         else freeLarger(ptr, cls);
       }
     };
@@ -163,7 +168,7 @@ export class FrontGateBox implements FrontGate {
     const cls = this.classifier.peek(ptr);
     if (!this.classifier.catchesEveryDoubleFree && cls !== RESOLVE_PAGES) {
       const heads = cls < MID_CLASS_BASE ? this.small.freelist.heads : this.mid.freelist.heads;
-      if (heads[cls < MID_CLASS_BASE ? cls : cls - MID_CLASS_BASE] === ptr) throwDoubleFree(ptr);
+      if ((heads[cls < MID_CLASS_BASE ? cls : cls - MID_CLASS_BASE] & -16) === ptr) throwDoubleFree(ptr);
     }
     return cls;
   }
