@@ -55,17 +55,17 @@ export class SegmentClassifier implements BlockClassifier {
       live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
     };
     const stampNothing = (_ptr: number, _tierClass: number): void => {};
-    // A set bit says a live block starts exactly here, so block-start and carved checks can wait for the slow path.
+    // A set bit says a live block starts exactly here, so block-start and carved checks can wait for the slow
+    // path. `((ptr & -16) >>> 0) === ptr` admits only 16-aligned u32 numbers; a pointer past the heap reads
+    // past the bits (undefined, no bit set). Kept short: its bytecode counts against a caller's inlining budget.
     const resolveLive = (ptr: number): number => {
-      if ((ptr >>> 0) === ptr && ptr < heapBytes && (ptr & 15) === 0) {
-        const byte = ptr >>> 7;
-        const bit = 1 << ((ptr >>> 4) & 7);
-        const bits = live[byte];
-        if ((bits & bit) !== 0) {
-          live[byte] = bits ^ bit;
-          const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
-          return tag >>> 24 === kindSmall ? tag & 255 : (tag & 255) + midBase;
-        }
+      const byte = ptr >>> 7;
+      const bit = 1 << ((ptr >>> 4) & 7);
+      const bits = live[byte];
+      if (((ptr & -16) >>> 0) === ptr && (bits & bit) !== 0) {
+        live[byte] = bits ^ bit;
+        const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
+        return tag >>> 24 === kindSmall ? tag & 255 : (tag & 255) + midBase;
       }
       return slow(ptr);
     };

@@ -72,23 +72,27 @@ export class FrontGateBox implements FrontGate {
     const smallMax = SMALL_MAX;
     const midMax = MID_MAX;
     const midBase = MID_CLASS_BASE;
+    // Misses are out of line: what malloc and free inline into a caller counts against the compiler's
+    // inlining budget there, and a free left out of line costs a call on every free.
+    const refillSmall = (cls: number, size: number, alignment: number): number => {
+      const block = smallRefill.refill(cls);
+      return block === 0 ? this.retryAfterReclaim(size, alignment) : this.stampRefilled(block, cls);
+    };
+    const refillMid = (cls: number, size: number): number => {
+      const block = midRefill.refill(cls);
+      return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
+    };
     const mallocSmallClass = (cls: number, size: number, alignment: number): number => {
-      let block = popSmall(cls);
-      if (block === 0) {
-        block = smallRefill.refill(cls);
-        return block === 0 ? this.retryAfterReclaim(size, alignment) : this.stampRefilled(block, cls);
-      }
+      const block = popSmall(cls);
+      if (block === 0) return refillSmall(cls, size, alignment);
       stamp(block, cls);
       return block;
     };
     const mallocLarger = (size: number): number => {
       if (typeof size === 'number' && size <= midMax && (size >>> 0) === size) {
         const cls = midLookup[(size + 1023) >>> 10];
-        let block = popMid(cls);
-        if (block === 0) {
-          block = midRefill.refill(cls);
-          return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
-        }
+        const block = popMid(cls);
+        if (block === 0) return refillMid(cls, size);
         stamp(block, cls);
         return block;
       }
@@ -98,11 +102,8 @@ export class FrontGateBox implements FrontGate {
     const malloc = (size: number): number => {
       if (typeof size === 'number' && size <= smallMax && (size >>> 0) === size) {
         const cls = smallLookup[(size + 15) >>> 4];
-        let block = popSmall(cls);
-        if (block === 0) {
-          block = smallRefill.refill(cls);
-          return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
-        }
+        const block = popSmall(cls);
+        if (block === 0) return refillSmall(cls, size, 0);
         stamp(block, cls);
         return block;
       }
@@ -117,7 +118,8 @@ export class FrontGateBox implements FrontGate {
       if (typeof ptr !== 'number') throwNotAPointer(ptr);
       if (ptr !== 0) {
         const cls = resolve(ptr);
-        if (cls >= 0 && cls < midBase) pushSmall(cls, ptr);
+        // one compare for 0 <= cls < midBase (RESOLVE_PAGES, -1, becomes 2^32 - 1)
+        if (cls >>> 0 < midBase) pushSmall(cls, ptr);
         else freeLarger(ptr, cls);
       }
     };
