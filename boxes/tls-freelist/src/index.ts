@@ -33,7 +33,7 @@ export class TlsFreelist implements ThreadFreelist {
   private readonly popsBefore: Float64Array;
   /** the exact length at the last check */
   private readonly lengthAtCheck: Int32Array;
-  /** the tally at the last check: it wraps after min(16, room + 1) pushes, so a spill is never late */
+  /** the tally at the last check: it wraps after min(16, capacity - length + 1) pushes, so a spill is never late */
   private readonly tallyAtCheck: Int32Array;
   private readonly checkHead: boolean;
 
