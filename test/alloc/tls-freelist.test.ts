@@ -25,7 +25,7 @@ describe('tls-freelist', () => {
     const { heap, list, blocks, small, pop, push } = withBlocks(3, 4, 8);
     for (const b of blocks) push(3, b);
     expect(list.length(3)).toBe(4);
-    expect(list.heads[3]).toBe(blocks[3]);
+    expect(list.heads[3] & -16).toBe(blocks[3]);
     expect(list.cachedBytes()).toBe(4 * small.sizes[3]);
     expect(tallyErrors(heap, (t) => list.check(t))).toEqual([]);
     expect([pop(3), pop(3)]).toEqual([blocks[3], blocks[2]]);
@@ -59,7 +59,7 @@ describe('tls-freelist', () => {
     push(0, blocks[0]);
     expect(codeOf(() => push(0, blocks[0]))).toBe('DOUBLE_FREE');
     expect(list.length(0)).toBe(1);
-    expect(list.heads[0]).toBe(blocks[0]);
+    expect(list.heads[0] & -16).toBe(blocks[0]);
   });
 
   it('spills to the chunk past its capacity, keeping half, with an overflow event', () => {
@@ -77,7 +77,7 @@ describe('tls-freelist', () => {
     expect(tallyErrors(heap, (t) => list.check(t))).toEqual([]);
     // every block is in exactly one place: the list or the chunk
     const inList = new Set<number>();
-    for (let b = list.heads[2]; b !== 0; b = heap.i32[b >>> 2]) inList.add(b);
+    for (let b = list.heads[2] & -16; b !== 0; b = heap.i32[b >>> 2]) inList.add(b);
     const inChunk = new Set<number>();
     for (let b = slabWord(heap, chunk, 5); b !== 0; b = heap.i32[b >>> 2]) inChunk.add(b);
     expect(inList.size + inChunk.size).toBe(9);
@@ -93,16 +93,32 @@ describe('tls-freelist', () => {
     expect(codeOf(() => push(2, blocks[8]))).toBe('DOUBLE_FREE');
   });
 
-  it('a list found more than half full when its room runs out gives the older half back', () => {
-    const { list, blocks, pop, push } = withBlocks(2, 12, 8);
-    for (const b of blocks.slice(0, 8)) push(2, b); // room 8 used up exactly
+  it('the length is counted exactly across pops: a list spills only on the push that passes its capacity', () => {
+    const { heap, list, blocks, pop, push } = withBlocks(2, 12, 8);
+    for (const b of blocks.slice(0, 8)) push(2, b); // full: 8 of 8
     pop(2);
-    push(2, blocks[8]); // room runs out: 8 blocks, more than half of 8
-    expect(list.length(2)).toBe(4);
-    expect(list.overflows[2]).toBe(1);
+    push(2, blocks[8]); // full again, not past it
+    expect([list.length(2), list.overflows[2]]).toEqual([8, 0]);
+    push(2, blocks[9]); // the ninth block: keep the newest 4, give 5 back
+    expect([list.length(2), list.overflows[2]]).toEqual([4, 1]);
     for (let i = 0; i < 4; i++) pop(2);
-    push(2, blocks[9]); // room 4 left after the check: no walk, no spill
-    expect([list.length(2), list.overflows[2]]).toEqual([1, 1]);
+    push(2, blocks[10]);
+    expect([list.length(2), list.overflows[2], list.hits(2)]).toEqual([1, 1, 5]);
+    expect(tallyErrors(heap, (t) => list.check(t))).toEqual([]);
+  });
+
+  it('a capacity above the tally period is still exact, and hits stay exact over many wraps', () => {
+    const { list, blocks, pop, push } = withBlocks(1, 60, 40);
+    let pops = 0;
+    for (let round = 0; round < 50; round++) {
+      for (const b of blocks.slice(0, 37)) push(1, b);
+      for (let i = 0; i < 37; i++) if (pop(1) !== 0) pops++;
+    }
+    expect([list.length(1), list.overflows[1], list.hits(1)]).toEqual([0, 0, pops]);
+    for (const b of blocks.slice(0, 40)) push(1, b);
+    expect([list.length(1), list.overflows[1]]).toEqual([40, 0]);
+    push(1, blocks[40]);
+    expect([list.length(1), list.overflows[1]]).toEqual([20, 1]);
   });
 
   it('flushAll returns every cached block to its chunk', () => {
@@ -111,7 +127,7 @@ describe('tls-freelist', () => {
     for (const b of blocks.slice(0, 4)) push(4, b);
     list.flushAll();
     expect(list.length(4)).toBe(0);
-    expect(list.heads[4]).toBe(0);
+    expect(list.heads[4] & -16).toBe(0);
     expect(list.cachedBytes()).toBe(0);
     const chunk = blocks[0] >>> 16;
     expect(slabWord(heap, chunk, SLAB_USED)).toBe(2);

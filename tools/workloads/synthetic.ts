@@ -52,12 +52,13 @@ function allocationFailed(target: string, spec: SyntheticSpec, size: number, ite
 /**
  * Iterations [from, to) of the loop, kept in a small function of its own so the optimizing compiler
  * has the inlining budget to fold the target's malloc and free into it (inside runSynthetic it ran
- * out, and every free became a call).
+ * out, and every free became a call). It reads no field of `spec`: the warm-up's spec and the timed
+ * run's have different maps, and a map check here deoptimised the loop as the timed run began (its
+ * re-optimisation then left the target's free out of line).
  */
 function runIterations(
-  target: WorkloadTarget, spec: SyntheticSpec, rng: () => number, slots: Uint32Array, min: number, span: number, from: number, to: number,
+  target: WorkloadTarget, spec: SyntheticSpec, ws: number, rng: () => number, slots: Uint32Array, min: number, span: number, from: number, to: number,
 ): void {
-  const ws = spec.ws;
   for (let i = from; i < to; i++) {
     const slot = modU32(rng(), ws);
     const old = slots[slot]!;
@@ -104,7 +105,7 @@ export function runSynthetic(target: WorkloadTarget, spec: SyntheticSpec, hooks:
         nextPhaseStart = phase + 1 < phases.length ? phases[phase + 1]!.start : iterations;
       }
       const end = Math.min(batchEnd, nextPhaseStart);
-      runIterations(target, spec, rng, slots, min, span, i, end);
+      runIterations(target, spec, ws, rng, slots, min, span, i, end);
       i = end;
     }
     const elapsed = performance.now() - started;

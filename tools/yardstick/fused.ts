@@ -3,6 +3,7 @@ import { buildSizeClassTable, smallClassSpec, throwBadPointer, throwBadSize, thr
 const SLAB_SHIFT = 16;
 const SLAB_BYTES = 1 << SLAB_SHIFT;
 const META_WORDS = 4; // class + 1, carved, freelist head, (unused)
+const SMALL_MAX = 8192;
 // the `hakmem` preset's defaults: refill and list capacity in blocks, bounded in bytes
 const REFILL = 32;
 const REFILL_BYTES = 4096;
@@ -20,9 +21,10 @@ export interface FusedSmallAllocator {
 
 /**
  * The yardstick: the `hakmem` preset's small tier (its size classes, slab geometry, refill counts and list
- * capacities bounded in bytes, the room countdown on push, the live bit per 16 bytes on malloc and free with
- * the precise diagnosis on the slow path) hand-fused into one scope: no DI, no box boundaries, closures over
- * constant views as the composed boxes build them. It serves 0-8 KiB only (enough for random_mixed). A
+ * capacities bounded in bytes, the push tally in the head word's low bits and the pop count that bound a
+ * list exactly, the live bit per 16 bytes on malloc and free with the precise diagnosis on the slow path)
+ * hand-fused into one scope: no DI, no box boundaries, closures over constant views and local copies of
+ * constants as the composed boxes build them. It serves 0-8 KiB only (enough for random_mixed). A
  * composed variant is reported as a ratio to it: `hakmem bench random_mixed --variant hakmem --variant fused`.
  */
 export function createFusedSmallAllocator(heapBytes = 1 << 30): FusedSmallAllocator {
@@ -37,8 +39,11 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): FusedSmallAlloca
   const { lookup, strides, inverseStrides, capacities: slabCapacities } = classes;
   const refills = Int32Array.from(classes.sizes, (size) => Math.max(1, Math.min(REFILL, Math.floor(REFILL_BYTES / size))));
   const listCapacities = Int32Array.from(classes.sizes, (size, cls) => Math.max(refills[cls], Math.min(LIST_CAPACITY, Math.floor(LIST_BYTES / size))));
+  // per class: the first block with a push tally in its low 4 bits; pops and the length since the last check
   const heads = new Int32Array(classes.count);
-  const room = Int32Array.from(listCapacities);
+  const pops = new Int32Array(classes.count);
+  const lengthAtCheck = new Int32Array(classes.count);
+  const tallyAtCheck = new Int32Array(classes.count);
   const partial = new Int32Array(classes.count);
   const active = new Int32Array(classes.count).fill(-1);
 
@@ -80,26 +85,29 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): FusedSmallAlloca
     }
     mem[last >>> 2] = 0;
     heads[cls] = mem[first >>> 2];
-    room[cls] = listCapacities[cls] - (got - 1);
+    checked(cls, got - 1);
     return first;
   };
 
-  const listLength = (cls: number): number => {
-    let n = 0;
-    for (let block = heads[cls]; block !== 0; block = mem[block >>> 2]) n++;
-    return n;
+  /** The list is `length` long: restart the tally to wrap after 16 pushes or at the one that could pass the capacity. */
+  const checked = (cls: number, length: number): void => {
+    pops[cls] = 0;
+    lengthAtCheck[cls] = length;
+    const tally = (16 - Math.min(16, Math.max(1, listCapacities[cls] - length + 1))) & 15;
+    tallyAtCheck[cls] = tally;
+    heads[cls] = (heads[cls] & -16) | tally;
   };
 
-  /** Room ran out: past half its capacity the list gives its older blocks back to their slabs' freelists. */
-  const roomRanOut = (cls: number): void => {
+  /** The tally wrapped: the exact length is known; past its capacity the list gives its older half back. */
+  const tallyWrapped = (cls: number): void => {
+    const length = lengthAtCheck[cls] + 16 - tallyAtCheck[cls] - pops[cls];
     const capacity = listCapacities[cls];
-    const keep = Math.max(1, capacity >>> 1);
-    const length = listLength(cls);
-    if (length <= keep) {
-      room[cls] = capacity - length;
+    if (length <= capacity) {
+      checked(cls, length);
       return;
     }
-    let last = heads[cls];
+    const keep = Math.max(1, capacity >>> 1);
+    let last = heads[cls] & -16;
     for (let i = 1; i < keep; i++) last = mem[last >>> 2];
     let block = mem[last >>> 2];
     mem[last >>> 2] = 0;
@@ -111,7 +119,7 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): FusedSmallAlloca
       if (active[cls] !== block >>> SLAB_SHIFT) partial[cls] = block >>> SLAB_SHIFT;
       block = next;
     }
-    room[cls] = capacity - keep;
+    checked(cls, keep);
   };
 
   /** A clear live bit: say precisely what is wrong. */
@@ -127,12 +135,19 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): FusedSmallAlloca
     throwDoubleFree(ptr);
   };
 
+  // constants as locals: imported or module-level ones are checked loads from the module's scope on every call
+  const slabShift = SLAB_SHIFT;
+  const metaWords = META_WORDS;
+  const smallMax = SMALL_MAX;
   const malloc = (size: number): number => {
-    if (size > 8192 || (size >>> 0) !== size) throwBadSize(size, 8192);
+    if (size > smallMax || (size >>> 0) !== size) throwBadSize(size, smallMax);
     const cls = lookup[(size + 15) >>> 4];
-    let block = heads[cls];
-    if (block !== 0) heads[cls] = mem[block >>> 2];
-    else {
+    const word = heads[cls];
+    let block = word & -16;
+    if (block !== 0) {
+      heads[cls] = mem[block >>> 2] | (word & 15);
+      pops[cls]++;
+    } else {
       block = refill(cls);
       if (block === 0) return 0;
     }
@@ -148,10 +163,12 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): FusedSmallAlloca
       const bits = live[byte];
       if ((bits & bit) !== 0) {
         live[byte] = bits ^ bit;
-        const cls = meta[(ptr >>> SLAB_SHIFT) * META_WORDS] - 1;
-        mem[ptr >>> 2] = heads[cls];
-        heads[cls] = ptr;
-        if (--room[cls] < 0) roomRanOut(cls);
+        const cls = meta[(ptr >>> slabShift) * metaWords] - 1;
+        const word = heads[cls];
+        const tally = (word + 1) & 15;
+        mem[ptr >>> 2] = word & -16;
+        heads[cls] = ptr | tally;
+        if (tally === 0) tallyWrapped(cls);
         return;
       }
     }

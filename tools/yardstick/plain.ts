@@ -47,8 +47,12 @@ export function createPlainAllocator(heapBytes = 1 << 30): PlainAllocator {
     heads[cls] = mem[first >>> 2];
     return first;
   };
+  // constants as locals: module-level ones are checked loads from the module's scope on every call
+  const smallMax = SMALL_MAX;
+  const bigBase = BIG_BASE;
+  const header = HEADER;
   const malloc = (size: number): number => {
-    const cls = size <= SMALL_MAX ? lookup[(size + 15) >>> 4] : BIG_BASE + 32 - Math.clz32(size + HEADER - 1);
+    const cls = size <= smallMax ? lookup[(size + 15) >>> 4] : bigBase + 32 - Math.clz32(size + header - 1);
     const block = heads[cls];
     if (block === 0) return carve(cls);
     heads[cls] = mem[block >>> 2];

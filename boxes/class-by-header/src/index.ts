@@ -34,20 +34,27 @@ export class HeaderClassifier implements BlockClassifier {
     const slabTable = layout.slabTableWord + SLAB_TAG;
     const strides = this.small.strides;
     const inverseStrides = this.small.inverseStrides;
+    // Imported constants copied into locals: folded into the closures, not loaded from the module's scope per call.
+    const slabShift = SLAB_SHIFT;
+    const slabWords = SLAB_WORDS;
+    const offsetMask = SLAB_OFFSET_MASK;
+    const kindSmall = SLAB_KIND_SMALL;
+    const headerLive = HEADER_LIVE;
+    const headerFree = HEADER_FREE;
     const slow = (ptr: number): number => this.resolveSlow(ptr);
     const stamp = (ptr: number, tierClass: number): void => {
-      u8[ptr - 1] = HEADER_LIVE;
+      u8[ptr - 1] = headerLive;
       u8[ptr - 2] = tierClass;
     };
     // The header bytes are user-writable, so a live header proves nothing alone: the pointer must also
     // be a block start ((offset + 0.5) * inverse is exact for every stride and offset of a slab).
     const resolve = (ptr: number): number => {
-      if ((ptr >>> 0) === ptr && ptr >= metaBytes && ptr < heapBytes && u8[ptr - 1] === HEADER_LIVE) {
-        const tag = i32[slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS];
+      if ((ptr >>> 0) === ptr && ptr >= metaBytes && ptr < heapBytes && u8[ptr - 1] === headerLive) {
+        const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
         const cls = u8[ptr - 2];
-        const offset = (ptr & SLAB_OFFSET_MASK) - 16;
-        if (cls === (tag & 255) && tag >>> 24 === SLAB_KIND_SMALL && Math.imul(((offset + 0.5) * inverseStrides[cls]) | 0, strides[cls]) === offset) {
-          u8[ptr - 1] = HEADER_FREE;
+        const offset = (ptr & offsetMask) - 16;
+        if (cls === (tag & 255) && tag >>> 24 === kindSmall && Math.imul(((offset + 0.5) * inverseStrides[cls]) | 0, strides[cls]) === offset) {
+          u8[ptr - 1] = headerFree;
           return cls;
         }
       }

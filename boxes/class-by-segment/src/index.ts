@@ -40,44 +40,53 @@ export class SegmentClassifier implements BlockClassifier {
     const strides = this.small.strides;
     const inverse = this.small.inverseStrides;
     const live = this.liveBits();
+    // Imported constants copied into locals: the closures then hold them as folded constants, not as
+    // checked loads from the module's scope on every call.
+    const slabShift = SLAB_SHIFT;
+    const slabWords = SLAB_WORDS;
+    const slabCarved = SLAB_CARVED;
+    const offsetMask = SLAB_OFFSET_MASK;
+    const kindSmall = SLAB_KIND_SMALL;
+    const kindMid = SLAB_KIND_MID;
+    const midBase = MID_CLASS_BASE;
     // The full lookup says precisely what is wrong; a valid block whose live bit is clear was freed already.
     const slow = (ptr: number): number => this.peek(ptr);
     const stampLive = (ptr: number, _tierClass: number): void => {
       live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
     };
     const stampNothing = (_ptr: number, _tierClass: number): void => {};
-    // A set bit says a live block starts exactly here, so block-start and carved checks can wait for the slow path.
+    // A set bit says a live block starts exactly here, so block-start and carved checks can wait for the slow
+    // path. `((ptr & -16) >>> 0) === ptr` admits only 16-aligned u32 numbers; a pointer past the heap reads
+    // past the bits (undefined, no bit set). Kept short: its bytecode counts against a caller's inlining budget.
     const resolveLive = (ptr: number): number => {
-      if ((ptr >>> 0) === ptr && ptr < heapBytes && (ptr & 15) === 0) {
-        const byte = ptr >>> 7;
-        const bit = 1 << ((ptr >>> 4) & 7);
-        const bits = live[byte];
-        if ((bits & bit) !== 0) {
-          live[byte] = bits ^ bit;
-          const tag = i32[slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS];
-          return tag >>> 24 === SLAB_KIND_SMALL ? tag & 255 : (tag & 255) + MID_CLASS_BASE;
-        }
+      const byte = ptr >>> 7;
+      const bit = 1 << ((ptr >>> 4) & 7);
+      const bits = live[byte];
+      if (((ptr & -16) >>> 0) === ptr && (bits & bit) !== 0) {
+        live[byte] = bits ^ bit;
+        const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
+        return tag >>> 24 === kindSmall ? tag & 255 : (tag & 255) + midBase;
       }
       return slow(ptr);
     };
     // Metadata slabs are tagged META, so a pointer below the first block fails the kind test without a range test.
     const resolveSlab = (ptr: number): number => {
       if ((ptr >>> 0) === ptr && ptr < heapBytes) {
-        const meta = slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS;
+        const meta = slabTable + (ptr >>> slabShift) * slabWords;
         const tag = i32[meta];
         const cls = tag & 255;
-        const offset = ptr & SLAB_OFFSET_MASK;
+        const offset = ptr & offsetMask;
         const index = ((offset + 0.5) * inverse[cls]) | 0;
-        if (tag >>> 24 === SLAB_KIND_SMALL && Math.imul(index, strides[cls]) === offset && index < i32[meta + SLAB_CARVED]) return cls;
+        if (tag >>> 24 === kindSmall && Math.imul(index, strides[cls]) === offset && index < i32[meta + slabCarved]) return cls;
       }
       return slow(ptr);
     };
     const resolveUnchecked = (ptr: number): number => {
       if ((ptr >>> 0) === ptr && ptr < heapBytes) {
-        const tag = i32[slabTable + (ptr >>> SLAB_SHIFT) * SLAB_WORDS];
+        const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
         const kind = tag >>> 24;
-        if (kind === SLAB_KIND_SMALL) return tag & 255;
-        if (kind === SLAB_KIND_MID) return (tag & 255) + MID_CLASS_BASE;
+        if (kind === kindSmall) return tag & 255;
+        if (kind === kindMid) return (tag & 255) + midBase;
       }
       return slow(ptr);
     };

@@ -70,18 +70,23 @@ export class FrontGateBox implements FrontGate {
    * @hotpath
    */
   hotOps(): GateHotOps {
-    // the tier bounds are read once, here: the closures hold them as constants
+    // The tier bounds and imported constants are copied into locals here: an imported constant is a load
+    // from its module's scope, checked, on every call; a local is a constant the compiler folds.
     const smallMax = this.small.classes.maxSize;
+    const midBase = MID_CLASS_BASE;
     const smallLookup = this.small.classes.lookup;
     const { pop: popSmall, push: pushSmall } = this.small.freelist.hotOps();
     const { stamp, resolve } = this.classifier.hotOps();
     const smallRefill = this.small.refill;
+    // Misses are out of line: what malloc and free inline into a caller counts against the compiler's
+    // inlining budget there, and a free left out of line costs a call on every free.
+    const refillSmall = (cls: number, size: number, alignment: number): number => {
+      const block = smallRefill.refill(cls);
+      return block === 0 ? this.retryAfterReclaim(size, alignment) : this.stampRefilled(block, cls);
+    };
     const mallocSmallClass = (cls: number, size: number, alignment: number): number => {
-      let block = popSmall(cls);
-      if (block === 0) {
-        block = smallRefill.refill(cls);
-        return block === 0 ? this.retryAfterReclaim(size, alignment) : this.stampRefilled(block, cls);
-      }
+      const block = popSmall(cls);
+      if (block === 0) return refillSmall(cls, size, alignment);
       stamp(block, cls);
       return block;
     };
@@ -90,11 +95,8 @@ export class FrontGateBox implements FrontGate {
     const malloc = (size: number): number => {
       if (typeof size === 'number' && size <= smallMax && (size >>> 0) === size) {
         const cls = smallLookup[(size + 15) >>> 4];
-        let block = popSmall(cls);
-        if (block === 0) {
-          block = smallRefill.refill(cls);
-          return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
-        }
+        const block = popSmall(cls);
+        if (block === 0) return refillSmall(cls, size, 0);
         stamp(block, cls);
         return block;
       }
@@ -104,7 +106,8 @@ export class FrontGateBox implements FrontGate {
       if (typeof ptr !== 'number') throwNotAPointer(ptr);
       if (ptr !== 0) {
         const cls = resolve(ptr);
-        if (cls >= 0 && cls < MID_CLASS_BASE) pushSmall(cls, ptr);
+        // one compare for 0 <= cls < midBase (RESOLVE_PAGES, -1, becomes 2^32 - 1)
+        if (cls >>> 0 < midBase) pushSmall(cls, ptr);
         else freeLarger(ptr, cls);
       }
     };
@@ -119,17 +122,19 @@ export class FrontGateBox implements FrontGate {
       return { mallocLarger: (size) => this.mallocRun(size), freeLarger: (ptr) => this.runTierOf(ptr).free(ptr) };
     }
     const midMax = mid.classes.maxSize;
+    const midBase = MID_CLASS_BASE;
     const midLookup = mid.classes.lookup;
     const { pop: popMid, push: pushMid } = mid.freelist.hotOps();
     const midRefill = mid.refill;
+    const refillMid = (cls: number, size: number): number => {
+      const block = midRefill.refill(cls);
+      return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
+    };
     const mallocLarger = (size: number): number => {
       if (typeof size === 'number' && size <= midMax && (size >>> 0) === size) {
         const cls = midLookup[(size + 1023) >>> 10];
-        let block = popMid(cls);
-        if (block === 0) {
-          block = midRefill.refill(cls);
-          return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
-        }
+        const block = popMid(cls);
+        if (block === 0) return refillMid(cls, size);
         stamp(block, cls);
         return block;
       }
@@ -137,7 +142,7 @@ export class FrontGateBox implements FrontGate {
     };
     // Out of line, so the hot free inlines one freelist push, not two.
     const freeLarger = (ptr: number, cls: number): void => {
-      if (cls >= MID_CLASS_BASE) pushMid(cls - MID_CLASS_BASE, ptr);
+      if (cls >= midBase) pushMid(cls - midBase, ptr);
       else this.runTierOf(ptr).free(ptr);
     };
     return { mallocLarger, freeLarger };

@@ -8,24 +8,33 @@ export interface TlsFreelistOptions {
   readonly checkHead: boolean;
 }
 
+/** Blocks are 16-byte aligned: a head word's low 4 bits are free for the push tally. */
+const TALLY_MASK = 15;
+const BLOCK_MASK = ~TALLY_MASK;
+const TALLY_PERIOD = 16;
+
 /**
- * The hot path: per-class singly linked lists, the link in each free block's first word. Pop touches
- * the head and the block; push also counts down the pushes the list may take before it could pass its
- * capacity ("room"). Only when room runs out is the list walked (a cold path): past half its capacity it
- * gives the older blocks back to the chunks in one batch. Lengths and hits are derived, not counted.
+ * The hot path: per-class singly linked lists, the link in each free block's first word. Push links the
+ * block and bumps a tally of pushes kept in the head word's low 4 bits (no second array); pop unlinks
+ * and counts itself in a small per-class array. The list's exact length is therefore known at any
+ * moment (its length at the last check, plus pushes, minus pops), and the capacity is checked when the
+ * tally wraps: after 16 pushes, or at the very push that could pass the capacity when fewer are left.
+ * Past its capacity the list keeps its newest half and gives the older blocks back to their chunks in
+ * one batch. Nothing walks the list to learn its length; hits are the pops.
  */
 export class TlsFreelist implements ThreadFreelist {
+  /** per class: the first block, with a tally of pushes in the low 4 bits (mask with & -16) */
   readonly heads: Int32Array;
   readonly overflows: Float64Array;
-  /** pushes left before the list could pass its capacity */
-  private readonly room: Int32Array;
-  /** room as set at the last install or check, so pushes since then are roomAtCheck - room */
-  private readonly roomAtCheck: Int32Array;
   /** per class: the capacity the last install set (the policy's) */
   readonly capacities: Int32Array;
-  private readonly pushesBefore: Float64Array;
-  private readonly installed: Float64Array;
-  private readonly removed: Float64Array;
+  /** pops since the last check (folded into popsBefore there, so it stays small) */
+  private readonly pops: Int32Array;
+  private readonly popsBefore: Float64Array;
+  /** the exact length at the last check */
+  private readonly lengthAtCheck: Int32Array;
+  /** the tally at the last check: it wraps after min(16, capacity - length + 1) pushes, so a spill is never late */
+  private readonly tallyAtCheck: Int32Array;
   private readonly checkHead: boolean;
 
   constructor(
@@ -39,90 +48,93 @@ export class TlsFreelist implements ThreadFreelist {
     const count = pool.classes.count;
     this.heads = new Int32Array(count);
     this.overflows = new Float64Array(count);
-    this.room = new Int32Array(count).fill(options.capacity);
-    this.roomAtCheck = new Int32Array(count).fill(options.capacity);
     this.capacities = new Int32Array(count).fill(options.capacity);
-    this.pushesBefore = new Float64Array(count);
-    this.installed = new Float64Array(count);
-    this.removed = new Float64Array(count);
+    this.pops = new Int32Array(count);
+    this.popsBefore = new Float64Array(count);
+    this.lengthAtCheck = new Int32Array(count);
+    this.tallyAtCheck = new Int32Array(count);
     this.checkHead = options.checkHead;
+    for (let cls = 0; cls < count; cls++) this.checked(cls, 0);
   }
 
   /** @hotpath */
   hotOps(): FreelistHotOps {
     const heads = this.heads;
-    const room = this.room;
+    const pops = this.pops;
     const mem = this.backend.i32;
-    const ranOut = (classIndex: number): void => this.roomRanOut(classIndex);
+    // module constants copied into locals: folded into the closures, not loaded from the module's scope per call
+    const tallyMask = TALLY_MASK;
+    const blockMask = BLOCK_MASK;
+    const tallyWrapped = (classIndex: number): void => this.tallyWrapped(classIndex);
     const pop = (classIndex: number): number => {
-      const block = heads[classIndex];
-      if (block !== 0) heads[classIndex] = mem[block >>> 2];
+      const word = heads[classIndex];
+      const block = word & blockMask;
+      if (block !== 0) {
+        heads[classIndex] = mem[block >>> 2] | (word & tallyMask);
+        pops[classIndex]++;
+      }
       return block;
     };
     const push = (classIndex: number, block: number): void => {
-      mem[block >>> 2] = heads[classIndex];
-      heads[classIndex] = block;
-      if (--room[classIndex] < 0) ranOut(classIndex);
+      const word = heads[classIndex];
+      const tally = (word + 1) & tallyMask;
+      mem[block >>> 2] = word & blockMask;
+      heads[classIndex] = block | tally;
+      if (tally === 0) tallyWrapped(classIndex);
     };
     const pushCheckingHead = (classIndex: number, block: number): void => {
-      const head = heads[classIndex];
-      if (block === head) throwDoubleFree(block);
-      mem[block >>> 2] = head;
-      heads[classIndex] = block;
-      if (--room[classIndex] < 0) ranOut(classIndex);
+      const word = heads[classIndex];
+      if (block === (word & blockMask)) throwDoubleFree(block);
+      const tally = (word + 1) & tallyMask;
+      mem[block >>> 2] = word & blockMask;
+      heads[classIndex] = block | tally;
+      if (tally === 0) tallyWrapped(classIndex);
     };
     return { pop, push: this.checkHead ? pushCheckingHead : push };
   }
 
   install(classIndex: number, head: number, count: number, capacity: number): void {
-    this.removed[classIndex] += this.length(classIndex);
-    this.countPushes(classIndex);
-    this.heads[classIndex] = head;
-    this.installed[classIndex] += count;
+    this.heads[classIndex] = head | (this.heads[classIndex] & TALLY_MASK);
     this.capacities[classIndex] = capacity;
-    this.setRoom(classIndex, capacity - count);
+    this.checked(classIndex, count);
   }
 
   trim(classIndex: number, capacity: number): void {
-    const length = this.length(classIndex);
-    this.countPushes(classIndex);
+    const length = this.countedLength(classIndex);
     this.capacities[classIndex] = capacity;
     if (length > capacity) this.giveBackTail(classIndex, capacity, length - capacity);
-    this.setRoom(classIndex, capacity - Math.min(length, capacity));
+    this.checked(classIndex, Math.min(length, capacity));
   }
 
   length(classIndex: number): number {
     const mem = this.backend.i32;
     const limit = this.backend.layout.heapBytes >>> 4;
     let n = 0;
-    for (let block = this.heads[classIndex]; block !== 0 && n < limit; block = mem[block >>> 2]) n++;
+    for (let block = this.heads[classIndex] & BLOCK_MASK; block !== 0 && n < limit; block = mem[block >>> 2]) n++;
     return n;
   }
 
   newest(classIndex: number): number {
-    return this.heads[classIndex];
+    return this.heads[classIndex] & BLOCK_MASK;
   }
 
   /** Stops after length() blocks, so a list a double free closed into a cycle still ends. */
   forEachCached(classIndex: number, visit: (block: number) => void): void {
     const mem = this.backend.i32;
     const length = this.length(classIndex);
-    for (let block = this.heads[classIndex], n = 0; block !== 0 && n < length; block = mem[block >>> 2], n++) visit(block);
+    for (let block = this.heads[classIndex] & BLOCK_MASK, n = 0; block !== 0 && n < length; block = mem[block >>> 2], n++) visit(block);
   }
 
   hits(classIndex: number): number {
-    const pushes = this.pushesBefore[classIndex] + this.roomAtCheck[classIndex] - this.room[classIndex];
-    return this.installed[classIndex] + pushes - this.removed[classIndex] - this.length(classIndex);
+    return this.popsBefore[classIndex] + this.pops[classIndex];
   }
 
   flushAll(): void {
     for (let cls = 0; cls < this.heads.length; cls++) {
-      const count = this.length(cls);
-      if (count > 0) this.pool.returnBlocks(this.heads[cls], count);
-      this.removed[cls] += count;
-      this.heads[cls] = 0;
-      this.countPushes(cls);
-      this.setRoom(cls, this.capacities[cls]);
+      const count = this.countedLength(cls);
+      if (count > 0) this.pool.returnBlocks(this.heads[cls] & BLOCK_MASK, count);
+      this.heads[cls] &= TALLY_MASK;
+      this.checked(cls, 0);
     }
   }
 
@@ -134,7 +146,7 @@ export class TlsFreelist implements ThreadFreelist {
 
   cachedBytes(): number {
     let bytes = 0;
-    for (let cls = 0; cls < this.heads.length; cls++) bytes += this.length(cls) * this.pool.classes.sizes[cls];
+    for (let cls = 0; cls < this.heads.length; cls++) bytes += this.countedLength(cls) * this.pool.classes.sizes[cls];
     return bytes;
   }
 
@@ -145,65 +157,81 @@ export class TlsFreelist implements ThreadFreelist {
     for (let cls = 0; cls < this.heads.length; cls++) stats.liveBlocks -= this.length(cls);
   }
 
-  /** Walks every list: each block distinct, marked in `tally.owned`, and in a chunk of the list's class. */
+  /**
+   * Walks every list: each block distinct, marked in `tally.owned`, in a chunk of the list's class, and
+   * each list as long as its count says.
+   */
   check(tally: CheckTally): void {
     const mem = this.backend.i32;
     for (let cls = 0; cls < this.heads.length; cls++) {
-      for (let block = this.heads[cls]; block !== 0; block = mem[block >>> 2]) {
+      let walked = 0;
+      for (let block = this.heads[cls] & BLOCK_MASK; block !== 0; block = mem[block >>> 2]) {
         if (!markOwned(tally.owned, block)) {
           tally.errors.push(`block ${block} appears twice in the free lists (class ${cls} thread list)`);
+          walked = -1;
           break;
         }
         if (this.pool.classOfBlock(block) !== cls) tally.errors.push(`block ${block} in the class ${cls} list does not belong to a class ${cls} chunk`);
-        tally.freeBlocks++;
-        tally.liveBlocks--;
+        walked++;
       }
+      if (walked < 0) continue;
+      tally.freeBlocks += walked;
+      tally.liveBlocks -= walked;
+      const counted = this.countedLength(cls);
+      if (walked !== counted) tally.errors.push(`class ${cls} thread list holds ${walked} blocks but counted ${counted}`);
     }
   }
 
-  /**
-   * The list may have passed its capacity: walk it. Past half its capacity, keep the newest half (hot in
-   * cache) and give the older tail back; either way at least half the capacity is room again, so the walk
-   * costs at most two link loads per push.
-   */
-  private roomRanOut(classIndex: number): void {
+  /** The tally wrapped: the list's exact length is known without a walk; past its capacity it spills. */
+  private tallyWrapped(classIndex: number): void {
+    const pushes = TALLY_PERIOD - this.tallyAtCheck[classIndex];
+    const length = this.lengthAtCheck[classIndex] + pushes - this.pops[classIndex];
     const capacity = this.capacities[classIndex];
-    const keep = Math.max(1, capacity >>> 1);
-    const length = this.length(classIndex);
-    this.countPushes(classIndex);
-    if (length <= keep) {
-      this.setRoom(classIndex, capacity - length);
+    if (length <= capacity) {
+      this.checked(classIndex, length);
       return;
     }
+    // keep the newest half (hot in cache), give the older tail back
+    const keep = Math.max(1, capacity >>> 1);
     const give = length - keep;
     this.overflows[classIndex]++;
-    this.setRoom(classIndex, capacity - keep);
     this.events.push(EVENT_OVERFLOW, this.classOffset + classIndex, give);
     this.giveBackTail(classIndex, keep, give);
+    this.checked(classIndex, keep);
   }
 
   /** Keeps the first `keep` blocks (the newest) and returns the `give` after them to their chunks. */
   private giveBackTail(classIndex: number, keep: number, give: number): void {
     const mem = this.backend.i32;
-    let head = this.heads[classIndex];
-    if (keep === 0) this.heads[classIndex] = 0;
+    let head = this.heads[classIndex] & BLOCK_MASK;
+    if (keep === 0) this.heads[classIndex] &= TALLY_MASK;
     else {
       let last = head;
       for (let i = 1; i < keep; i++) last = mem[last >>> 2];
       head = mem[last >>> 2];
       mem[last >>> 2] = 0;
     }
-    this.removed[classIndex] += give;
     this.pool.returnBlocks(head, give);
   }
 
-  private countPushes(classIndex: number): void {
-    this.pushesBefore[classIndex] += this.roomAtCheck[classIndex] - this.room[classIndex];
+  /** The length as counted: the last check's, plus the pushes the tally holds since, minus the pops. */
+  private countedLength(classIndex: number): number {
+    const pushes = ((this.heads[classIndex] & TALLY_MASK) - this.tallyAtCheck[classIndex]) & TALLY_MASK;
+    return this.lengthAtCheck[classIndex] + pushes - this.pops[classIndex];
   }
 
-  private setRoom(classIndex: number, room: number): void {
-    this.room[classIndex] = room;
-    this.roomAtCheck[classIndex] = room;
+  /**
+   * The list is `length` long now: fold the pops, and restart the tally so that it wraps after 16
+   * pushes or on the push that could pass the capacity, whichever comes first.
+   */
+  private checked(classIndex: number, length: number): void {
+    this.popsBefore[classIndex] += this.pops[classIndex];
+    this.pops[classIndex] = 0;
+    this.lengthAtCheck[classIndex] = length;
+    const pushesToCheck = Math.min(TALLY_PERIOD, Math.max(1, this.capacities[classIndex] - length + 1));
+    const tally = (TALLY_PERIOD - pushesToCheck) & TALLY_MASK;
+    this.tallyAtCheck[classIndex] = tally;
+    this.heads[classIndex] = (this.heads[classIndex] & BLOCK_MASK) | tally;
   }
 }
 
