@@ -16,3 +16,4 @@ export * from './memory.ts';
 export * from './box-descriptor.ts';
 export * from './inspection.ts';
 export * from './chunks.ts';
+export * from './specialise.ts';

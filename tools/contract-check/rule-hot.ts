@@ -21,10 +21,13 @@ const FORBIDDEN_KINDS = new Map(FORBIDDEN);
  * Rules for every `@hotpath` function of every box: nothing that allocates, builds strings or throws inline.
  * A `@hotpath` function that returns closures is a hot-ops factory (run once, at composition): it may build
  * them and the object holding them, and the rules apply instead to the closures it returns and to the
- * closures of its own that those call.
+ * closures of its own that those call. A factory passed to `specialise()` is hot whether tagged or not,
+ * and must be self-contained: its copy sees only its parameters and globals.
  */
 export function checkHotPaths(file: SourceFile, sink: ViolationSink): void {
-  for (const fn of functionsTagged(file, 'hotpath')) {
+  const specialised = specialisedFactories(file, sink);
+  for (const factory of specialised) checkSelfContained(factory, sink);
+  for (const fn of new Set([...functionsTagged(file, 'hotpath'), ...specialised])) {
     const name = functionName(fn);
     const hot = returnedClosures(fn);
     if (hot.size === 0) {
@@ -33,6 +36,46 @@ export function checkHotPaths(file: SourceFile, sink: ViolationSink): void {
     }
     for (const [closure, closureName] of hot) checkBody(closure, `@hotpath ${name}, hot closure ${closureName},`, sink);
   }
+}
+
+/** The functions this file passes to `specialise(...)`; an argument that is not one of its functions is a violation. */
+function specialisedFactories(file: SourceFile, sink: ViolationSink): FunctionLike[] {
+  const found: FunctionLike[] = [];
+  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    if (call.getExpression().getText() !== 'specialise') continue;
+    const [argument] = call.getArguments();
+    const declaration = argument && Node.isIdentifier(argument) ? argument.getSymbol()?.getDeclarations()[0] : argument;
+    if (declaration && isFunctionLike(declaration) && declaration.getSourceFile() === file) found.push(declaration);
+    else sink.add('hot', call, 'specialise() is given something other than a function of this module: it copies a function from its source. Pass a function declared in the module.');
+  }
+  return found;
+}
+
+/**
+ * specialise() compiles the factory's source afresh at global scope, so an import, a module constant or
+ * `this` would not be there in the copy: every name it uses must be declared inside it, or be a global.
+ */
+function checkSelfContained(factory: FunctionLike, sink: ViolationSink): void {
+  const what = `the specialised factory ${functionName(factory)}`;
+  factory.forEachDescendant((node) => {
+    if (node.getKind() === SyntaxKind.ThisKeyword) {
+      sink.add('hot', node, `${what} uses this: its copy runs outside any object. Pass what it needs as a parameter.`);
+    } else if (Node.isIdentifier(node) && !isPropertyName(node) && !node.getFirstAncestor(isTypeOnly)) {
+      const outside = node.getSymbol()?.getDeclarations().find((d) => d.getSourceFile() === factory.getSourceFile() && !factory.containsRange(d.getPos(), d.getEnd()));
+      if (outside) sink.add('hot', node, `${what} refers to ${node.getText()}, declared outside it: its copy would not see it. Pass it in as a parameter.`);
+    }
+  });
+}
+
+/** Types are erased before the copy is made: what they name need not be in it. */
+function isTypeOnly(node: Node): boolean {
+  return Node.isTypeNode(node) || Node.isTypeParameterDeclaration(node);
+}
+
+/** `a.name` and `{ name: value }`: a property's name, not a reference to a variable. */
+function isPropertyName(node: Node): boolean {
+  const parent = node.getParent();
+  return (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === node) || (Node.isPropertyAssignment(parent) && parent.getNameNode() === node);
 }
 
 function checkBody(fn: Node, what: string, sink: ViolationSink): void {

@@ -1,6 +1,6 @@
 import {
   MID_CLASS_BASE, RESOLVE_PAGES, SLAB_KIND_MID, SLAB_KIND_PAGES, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS,
-  resolveSlabBlock, throwBadPointer, throwDoubleFree,
+  resolveSlabBlock, specialise, throwBadPointer, throwDoubleFree,
 } from '@hakmem/contracts';
 import type { BlockClassifier, ClassifierHotOps, HeapBackend, SizeClassTable } from '@hakmem/contracts';
 
@@ -26,41 +26,14 @@ export class HeaderClassifier implements BlockClassifier {
     private readonly mid: SizeClassTable,
   ) {}
 
-  /** @hotpath */
+  /** Built from a fresh copy of the factory per call: see specialise(). */
   hotOps(): ClassifierHotOps {
     const { i32, u8, layout } = this.backend;
-    const metaBytes = layout.metaBytes;
-    const heapBytes = layout.heapBytes;
-    const slabTable = layout.slabTableWord + SLAB_TAG;
-    const strides = this.small.strides;
-    const inverseStrides = this.small.inverseStrides;
-    // Imported constants copied into locals: folded into the closures, not loaded from the module's scope per call.
-    const slabShift = SLAB_SHIFT;
-    const slabWords = SLAB_WORDS;
-    const offsetMask = SLAB_OFFSET_MASK;
-    const kindSmall = SLAB_KIND_SMALL;
-    const headerLive = HEADER_LIVE;
-    const headerFree = HEADER_FREE;
     const slow = (ptr: number): number => this.resolveSlow(ptr);
-    const stamp = (ptr: number, tierClass: number): void => {
-      u8[ptr - 1] = headerLive;
-      u8[ptr - 2] = tierClass;
-    };
-    // The header bytes are user-writable, so a live header proves nothing alone: the pointer must also
-    // be a block start ((offset + 0.5) * inverse is exact for every stride and offset of a slab).
-    const resolve = (ptr: number): number => {
-      if ((ptr >>> 0) === ptr && ptr >= metaBytes && ptr < heapBytes && u8[ptr - 1] === headerLive) {
-        const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
-        const cls = u8[ptr - 2];
-        const offset = (ptr & offsetMask) - 16;
-        if (cls === (tag & 255) && tag >>> 24 === kindSmall && Math.imul(((offset + 0.5) * inverseStrides[cls]) | 0, strides[cls]) === offset) {
-          u8[ptr - 1] = headerFree;
-          return cls;
-        }
-      }
-      return slow(ptr);
-    };
-    return { stamp, resolve };
+    return specialise(headerHotOps)(
+      i32, u8, layout.metaBytes, layout.heapBytes, layout.slabTableWord + SLAB_TAG, this.small.strides, this.small.inverseStrides,
+      SLAB_SHIFT, SLAB_WORDS, SLAB_OFFSET_MASK, SLAB_KIND_SMALL, HEADER_LIVE, HEADER_FREE, slow,
+    );
   }
 
   /** Mid blocks and everything that is not a live small block: the full lookup, and the header freed. */
@@ -100,6 +73,48 @@ export class HeaderClassifier implements BlockClassifier {
   private midChunkOffset(ptr: number, tag: number): number {
     return (ptr & SLAB_OFFSET_MASK) + (((tag >>> 8) & 0xffff) << SLAB_SHIFT);
   }
+}
+
+/**
+ * Stamp and resolve over the block headers. Self-contained (parameters and globals only) so that each
+ * allocator gets its own copy through specialise(); the constants come in as parameters, folded by the compiler.
+ * @hotpath
+ */
+function headerHotOps(
+  i32: Int32Array,
+  u8: Uint8Array,
+  metaBytes: number,
+  heapBytes: number,
+  slabTable: number,
+  strides: Int32Array,
+  inverseStrides: Float64Array,
+  slabShift: number,
+  slabWords: number,
+  offsetMask: number,
+  kindSmall: number,
+  headerLive: number,
+  headerFree: number,
+  slow: (ptr: number) => number,
+): ClassifierHotOps {
+  const stamp = (ptr: number, tierClass: number): void => {
+    u8[ptr - 1] = headerLive;
+    u8[ptr - 2] = tierClass;
+  };
+  // The header bytes are user-writable, so a live header proves nothing alone: the pointer must also
+  // be a block start ((offset + 0.5) * inverse is exact for every stride and offset of a slab).
+  const resolve = (ptr: number): number => {
+    if ((ptr >>> 0) === ptr && ptr >= metaBytes && ptr < heapBytes && u8[ptr - 1] === headerLive) {
+      const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
+      const cls = u8[ptr - 2];
+      const offset = (ptr & offsetMask) - 16;
+      if (cls === (tag & 255) && tag >>> 24 === kindSmall && Math.imul(((offset + 0.5) * inverseStrides[cls]) | 0, strides[cls]) === offset) {
+        u8[ptr - 1] = headerFree;
+        return cls;
+      }
+    }
+    return slow(ptr);
+  };
+  return { stamp, resolve };
 }
 
 import type { BoxDescriptor } from '@hakmem/contracts';

@@ -1,6 +1,6 @@
 import {
   MID_CLASS_BASE, RESOLVE_PAGES, SLAB_CARVED, SLAB_KIND_MID, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_WORDS, resolveSlabBlock,
-  throwDoubleFree,
+  specialise, throwDoubleFree,
 } from '@hakmem/contracts';
 import type { BlockClassifier, ClassifierHotOps, FreeChecks, HeapBackend, SizeClassTable } from '@hakmem/contracts';
 
@@ -32,66 +32,15 @@ export class SegmentClassifier implements BlockClassifier {
     this.live = new Uint8Array(checks === 'live-bit' ? backend.layout.heapBytes >>> 7 : 0);
   }
 
-  /** @hotpath */
+  /** Built from a fresh copy of the factory per call: see specialise(). */
   hotOps(): ClassifierHotOps {
-    const i32 = this.backend.i32;
-    const heapBytes = this.backend.layout.heapBytes;
-    const slabTable = this.backend.layout.slabTableWord;
-    const strides = this.small.strides;
-    const inverse = this.small.inverseStrides;
-    const live = this.liveBits();
-    // Imported constants copied into locals: the closures then hold them as folded constants, not as
-    // checked loads from the module's scope on every call.
-    const slabShift = SLAB_SHIFT;
-    const slabWords = SLAB_WORDS;
-    const slabCarved = SLAB_CARVED;
-    const offsetMask = SLAB_OFFSET_MASK;
-    const kindSmall = SLAB_KIND_SMALL;
-    const kindMid = SLAB_KIND_MID;
-    const midBase = MID_CLASS_BASE;
     // The full lookup says precisely what is wrong; a valid block whose live bit is clear was freed already.
     const slow = (ptr: number): number => this.peek(ptr);
-    const stampLive = (ptr: number, _tierClass: number): void => {
-      live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
-    };
-    const stampNothing = (_ptr: number, _tierClass: number): void => {};
-    // A set bit says a live block starts exactly here, so block-start and carved checks can wait for the slow
-    // path. `((ptr & -16) >>> 0) === ptr` admits only 16-aligned u32 numbers; a pointer past the heap reads
-    // past the bits (undefined, no bit set). Kept short: its bytecode counts against a caller's inlining budget.
-    const resolveLive = (ptr: number): number => {
-      const byte = ptr >>> 7;
-      const bit = 1 << ((ptr >>> 4) & 7);
-      const bits = live[byte];
-      if (((ptr & -16) >>> 0) === ptr && (bits & bit) !== 0) {
-        live[byte] = bits ^ bit;
-        const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
-        return tag >>> 24 === kindSmall ? tag & 255 : (tag & 255) + midBase;
-      }
-      return slow(ptr);
-    };
-    // Metadata slabs are tagged META, so a pointer below the first block fails the kind test without a range test.
-    const resolveSlab = (ptr: number): number => {
-      if ((ptr >>> 0) === ptr && ptr < heapBytes) {
-        const meta = slabTable + (ptr >>> slabShift) * slabWords;
-        const tag = i32[meta];
-        const cls = tag & 255;
-        const offset = ptr & offsetMask;
-        const index = ((offset + 0.5) * inverse[cls]) | 0;
-        if (tag >>> 24 === kindSmall && Math.imul(index, strides[cls]) === offset && index < i32[meta + slabCarved]) return cls;
-      }
-      return slow(ptr);
-    };
-    const resolveUnchecked = (ptr: number): number => {
-      if ((ptr >>> 0) === ptr && ptr < heapBytes) {
-        const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
-        const kind = tag >>> 24;
-        if (kind === kindSmall) return tag & 255;
-        if (kind === kindMid) return (tag & 255) + midBase;
-      }
-      return slow(ptr);
-    };
-    if (this.checks === 'live-bit') return { stamp: stampLive, resolve: resolveLive };
-    return { stamp: stampNothing, resolve: this.checks === 'slab' ? resolveSlab : resolveUnchecked };
+    return specialise(segmentHotOps)(
+      this.checks, this.backend.i32, this.backend.layout.heapBytes, this.backend.layout.slabTableWord, this.small.strides,
+      this.small.inverseStrides, this.liveBits(), SLAB_SHIFT, SLAB_WORDS, SLAB_CARVED, SLAB_OFFSET_MASK, SLAB_KIND_SMALL,
+      SLAB_KIND_MID, MID_CLASS_BASE, slow,
+    );
   }
 
   peek(ptr: number): number {
@@ -114,6 +63,72 @@ export class SegmentClassifier implements BlockClassifier {
     }
     return this.live;
   }
+}
+
+/**
+ * Stamp and resolve for the `checks` mode over the classifier's arrays. Self-contained (parameters and
+ * globals only) so that each allocator gets its own copy through specialise(); the constants come in as
+ * parameters, folded by the compiler.
+ * @hotpath
+ */
+function segmentHotOps(
+  checks: FreeChecks,
+  i32: Int32Array,
+  heapBytes: number,
+  slabTable: number,
+  strides: Int32Array,
+  inverse: Float64Array,
+  live: Uint8Array,
+  slabShift: number,
+  slabWords: number,
+  slabCarved: number,
+  offsetMask: number,
+  kindSmall: number,
+  kindMid: number,
+  midBase: number,
+  slow: (ptr: number) => number,
+): ClassifierHotOps {
+  const stampLive = (ptr: number, _tierClass: number): void => {
+    live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
+  };
+  const stampNothing = (_ptr: number, _tierClass: number): void => {};
+  // A set bit says a live block starts exactly here, so block-start and carved checks can wait for the slow
+  // path. `((ptr & -16) >>> 0) === ptr` admits only 16-aligned u32 numbers; a pointer past the heap reads
+  // past the bits (undefined, no bit set). Kept short: its bytecode counts against a caller's inlining budget.
+  const resolveLive = (ptr: number): number => {
+    const byte = ptr >>> 7;
+    const bit = 1 << ((ptr >>> 4) & 7);
+    const bits = live[byte];
+    if (((ptr & -16) >>> 0) === ptr && (bits & bit) !== 0) {
+      live[byte] = bits ^ bit;
+      const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
+      return tag >>> 24 === kindSmall ? tag & 255 : (tag & 255) + midBase;
+    }
+    return slow(ptr);
+  };
+  // Metadata slabs are tagged META, so a pointer below the first block fails the kind test without a range test.
+  const resolveSlab = (ptr: number): number => {
+    if ((ptr >>> 0) === ptr && ptr < heapBytes) {
+      const meta = slabTable + (ptr >>> slabShift) * slabWords;
+      const tag = i32[meta];
+      const cls = tag & 255;
+      const offset = ptr & offsetMask;
+      const index = ((offset + 0.5) * inverse[cls]) | 0;
+      if (tag >>> 24 === kindSmall && Math.imul(index, strides[cls]) === offset && index < i32[meta + slabCarved]) return cls;
+    }
+    return slow(ptr);
+  };
+  const resolveUnchecked = (ptr: number): number => {
+    if ((ptr >>> 0) === ptr && ptr < heapBytes) {
+      const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
+      const kind = tag >>> 24;
+      if (kind === kindSmall) return tag & 255;
+      if (kind === kindMid) return (tag & 255) + midBase;
+    }
+    return slow(ptr);
+  };
+  if (checks === 'live-bit') return { stamp: stampLive, resolve: resolveLive };
+  return { stamp: stampNothing, resolve: checks === 'slab' ? resolveSlab : resolveUnchecked };
 }
 
 import type { BoxDescriptor } from '@hakmem/contracts';

@@ -1,4 +1,4 @@
-import { RESOLVE_PAGES, resolveSlabBlock, throwDoubleFree } from '@hakmem/contracts';
+import { RESOLVE_PAGES, resolveSlabBlock, specialise, throwDoubleFree } from '@hakmem/contracts';
 import type { BlockClassifier, ClassifierHotOps, HeapBackend, SizeClassTable } from '@hakmem/contracts';
 
 /**
@@ -21,19 +21,10 @@ export class CheckedClassifier implements BlockClassifier {
     this.live = new Uint8Array(backend.layout.heapBytes >>> 7);
   }
 
-  /** @hotpath */
+  /** Built from a fresh copy of the factory per call: see specialise(). */
   hotOps(): ClassifierHotOps {
-    const live = this.liveBits();
     const peek = (ptr: number): number => this.peek(ptr);
-    const stamp = (ptr: number, _tierClass: number): void => {
-      live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
-    };
-    const resolve = (ptr: number): number => {
-      const cls = peek(ptr);
-      if (cls !== RESOLVE_PAGES) live[ptr >>> 7] &= ~(1 << ((ptr >>> 4) & 7));
-      return cls;
-    };
-    return { stamp, resolve };
+    return specialise(checkedHotOps)(this.liveBits(), RESOLVE_PAGES, peek);
   }
 
   peek(ptr: number): number {
@@ -53,6 +44,23 @@ export class CheckedClassifier implements BlockClassifier {
     }
     return this.live;
   }
+}
+
+/**
+ * Stamp and resolve over the live bits. Self-contained (parameters and globals only) so that each
+ * allocator gets its own copy through specialise().
+ * @hotpath
+ */
+function checkedHotOps(live: Uint8Array, resolvePages: number, peek: (ptr: number) => number): ClassifierHotOps {
+  const stamp = (ptr: number, _tierClass: number): void => {
+    live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
+  };
+  const resolve = (ptr: number): number => {
+    const cls = peek(ptr);
+    if (cls !== resolvePages) live[ptr >>> 7] &= ~(1 << ((ptr >>> 4) & 7));
+    return cls;
+  };
+  return { stamp, resolve };
 }
 
 import type { BoxDescriptor } from '@hakmem/contracts';

@@ -1,7 +1,7 @@
 import {
   L25_MAX, MID_CLASS_BASE, MIN_ALIGN, PAGE_BYTES, PAGE_CACHED, PAGE_FREE_HEAD, PAGE_FREE_TAIL, PAGE_RUN_L25,
   PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, RESOLVE_PAGES,
-  isNotU32, throwBadAlignment, throwBadPointer, throwBadSize, throwDoubleFree, throwNotARunStart, throwOutOfMemory,
+  isNotU32, specialise, throwBadAlignment, throwBadPointer, throwBadSize, throwDoubleFree, throwNotARunStart, throwOutOfMemory,
 } from '@hakmem/contracts';
 import type {
   BlockClassifier, CacheHolder, FrontGate, GateHotOps, HeapBackend, L25Tier, RefillEngine, RunTier, SizeClassTable,
@@ -19,9 +19,10 @@ export interface SlabTier {
   readonly refill: RefillEngine;
 }
 
-/** What the gate's own cold paths (aligned allocation, the retry after a reclaim) need of the hot path. */
+/** The gate's hot operations, with what its own cold paths (aligned allocation, the retry after a reclaim) need of them. */
 interface BuiltOps {
   readonly malloc: (size: number) => number;
+  readonly free: (ptr: number) => void;
   /** `alignment` (0 for none) is what the retry after a reclaim must still honour */
   readonly mallocSmallClass: (cls: number, size: number, alignment: number) => number;
   readonly stamp: (ptr: number, tierClass: number) => void;
@@ -65,87 +66,39 @@ export class FrontGateBox implements FrontGate {
   }
 
   /**
-   * Builds malloc and free once; every box's arrays are captured as constants, so a call is a few
-   * typed-array accesses with no field chains. Call it again after the memory grows.
-   * @hotpath
+   * Builds malloc and free from fresh copies of the factories (see specialise()), over the other boxes'
+   * hot operations of this moment. Call it again after the memory grows.
    */
   hotOps(): GateHotOps {
-    // The tier bounds and imported constants are copied into locals here: an imported constant is a load
-    // from its module's scope, checked, on every call; a local is a constant the compiler folds.
-    const smallMax = this.small.classes.maxSize;
-    const midBase = MID_CLASS_BASE;
-    const smallLookup = this.small.classes.lookup;
     const { pop: popSmall, push: pushSmall } = this.small.freelist.hotOps();
     const { stamp, resolve } = this.classifier.hotOps();
     const smallRefill = this.small.refill;
-    // Misses are out of line: what malloc and free inline into a caller counts against the compiler's
-    // inlining budget there, and a free left out of line costs a call on every free.
     const refillSmall = (cls: number, size: number, alignment: number): number => {
       const block = smallRefill.refill(cls);
       return block === 0 ? this.retryAfterReclaim(size, alignment) : this.stampRefilled(block, cls);
     };
-    const mallocSmallClass = (cls: number, size: number, alignment: number): number => {
-      const block = popSmall(cls);
-      if (block === 0) return refillSmall(cls, size, alignment);
-      stamp(block, cls);
-      return block;
-    };
     const { mallocLarger, freeLarger } = this.largerOps(stamp);
-    // mallocSmallClass written out again: one closure level less on the hottest path
-    const malloc = (size: number): number => {
-      if (typeof size === 'number' && size <= smallMax && (size >>> 0) === size) {
-        const cls = smallLookup[(size + 15) >>> 4];
-        const block = popSmall(cls);
-        if (block === 0) return refillSmall(cls, size, 0);
-        stamp(block, cls);
-        return block;
-      }
-      return mallocLarger(size);
-    };
-    const free = (ptr: number): void => {
-      if (typeof ptr !== 'number') throwNotAPointer(ptr);
-      if (ptr !== 0) {
-        const cls = resolve(ptr);
-        // one compare for 0 <= cls < midBase (RESOLVE_PAGES, -1, becomes 2^32 - 1)
-        if (cls >>> 0 < midBase) pushSmall(cls, ptr);
-        else freeLarger(ptr, cls);
-      }
-    };
-    this.built = { malloc, mallocSmallClass, stamp };
-    return { malloc, free };
+    const built = specialise(gateHotOps)(
+      this.small.classes.maxSize, MID_CLASS_BASE, this.small.classes.lookup, popSmall, pushSmall, stamp, resolve, refillSmall,
+      mallocLarger, freeLarger, throwNotAPointer,
+    );
+    this.built = built;
+    return { malloc: built.malloc, free: built.free };
   }
 
   /** malloc and free above the small tier: through Mid when the variant has it, else straight to the page runs. */
   private largerOps(stamp: (ptr: number, tierClass: number) => void): LargerOps {
     const mid = this.mid;
-    if (mid === null) {
-      return { mallocLarger: (size) => this.mallocRun(size), freeLarger: (ptr) => this.runTierOf(ptr).free(ptr) };
-    }
-    const midMax = mid.classes.maxSize;
-    const midBase = MID_CLASS_BASE;
-    const midLookup = mid.classes.lookup;
-    const { pop: popMid, push: pushMid } = mid.freelist.hotOps();
+    const mallocRun = (size: number): number => this.mallocRun(size);
+    const freeRun = (ptr: number): void => this.runTierOf(ptr).free(ptr);
+    if (mid === null) return { mallocLarger: mallocRun, freeLarger: freeRun };
     const midRefill = mid.refill;
     const refillMid = (cls: number, size: number): number => {
       const block = midRefill.refill(cls);
       return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
     };
-    const mallocLarger = (size: number): number => {
-      if (typeof size === 'number' && size <= midMax && (size >>> 0) === size) {
-        const cls = midLookup[(size + 1023) >>> 10];
-        const block = popMid(cls);
-        if (block === 0) return refillMid(cls, size);
-        stamp(block, cls);
-        return block;
-      }
-      return this.mallocRun(size);
-    };
-    // Out of line, so the hot free inlines one freelist push, not two.
-    const freeLarger = (ptr: number, cls: number): void => {
-      if (cls >= midBase) pushMid(cls - midBase, ptr);
-      else this.runTierOf(ptr).free(ptr);
-    };
-    return { mallocLarger, freeLarger };
+    const { pop: popMid, push: pushMid } = mid.freelist.hotOps();
+    return specialise(midHotOps)(mid.classes.maxSize, MID_CLASS_BASE, mid.classes.lookup, popMid, pushMid, stamp, refillMid, mallocRun, freeRun);
   }
 
   alignedAlloc(alignment: number, size: number): number {
@@ -253,6 +206,90 @@ export class FrontGateBox implements FrontGate {
     if (this.throwOnOom) throwOutOfMemory(size, this.backend.layout.heapBytes);
     return 0;
   }
+}
+
+/**
+ * The gate's malloc and free over the small tier's list and the classifier. Self-contained (parameters
+ * and globals only) so that each allocator gets its own copy through specialise(), and with it call
+ * sites that see only its own list's and classifier's operations. Tier bounds come in as parameters:
+ * constants the compiler folds.
+ * @hotpath
+ */
+function gateHotOps(
+  smallMax: number,
+  midBase: number,
+  smallLookup: Uint8Array,
+  popSmall: (cls: number) => number,
+  pushSmall: (cls: number, block: number) => void,
+  stamp: (ptr: number, tierClass: number) => void,
+  resolve: (ptr: number) => number,
+  refillSmall: (cls: number, size: number, alignment: number) => number,
+  mallocLarger: (size: number) => number,
+  freeLarger: (ptr: number, cls: number) => void,
+  notAPointer: (ptr: unknown) => never,
+): BuiltOps {
+  // Misses are out of line: what malloc and free inline into a caller counts against the compiler's
+  // inlining budget there, and a free left out of line costs a call on every free.
+  const mallocSmallClass = (cls: number, size: number, alignment: number): number => {
+    const block = popSmall(cls);
+    if (block === 0) return refillSmall(cls, size, alignment);
+    stamp(block, cls);
+    return block;
+  };
+  // mallocSmallClass written out again: one closure level less on the hottest path
+  const malloc = (size: number): number => {
+    if (typeof size === 'number' && size <= smallMax && (size >>> 0) === size) {
+      const cls = smallLookup[(size + 15) >>> 4];
+      const block = popSmall(cls);
+      if (block === 0) return refillSmall(cls, size, 0);
+      stamp(block, cls);
+      return block;
+    }
+    return mallocLarger(size);
+  };
+  const free = (ptr: number): void => {
+    if (typeof ptr !== 'number') notAPointer(ptr);
+    if (ptr !== 0) {
+      const cls = resolve(ptr);
+      // one compare for 0 <= cls < midBase (RESOLVE_PAGES, -1, becomes 2^32 - 1)
+      if (cls >>> 0 < midBase) pushSmall(cls, ptr);
+      else freeLarger(ptr, cls);
+    }
+  };
+  return { malloc, free, mallocSmallClass, stamp };
+}
+
+/**
+ * malloc and free for the Mid tier, falling through to the page runs. Self-contained, like gateHotOps.
+ * @hotpath
+ */
+function midHotOps(
+  midMax: number,
+  midBase: number,
+  midLookup: Uint8Array,
+  popMid: (cls: number) => number,
+  pushMid: (cls: number, block: number) => void,
+  stamp: (ptr: number, tierClass: number) => void,
+  refillMid: (cls: number, size: number) => number,
+  mallocRun: (size: number) => number,
+  freeRun: (ptr: number) => void,
+): LargerOps {
+  const mallocLarger = (size: number): number => {
+    if (typeof size === 'number' && size <= midMax && (size >>> 0) === size) {
+      const cls = midLookup[(size + 1023) >>> 10];
+      const block = popMid(cls);
+      if (block === 0) return refillMid(cls, size);
+      stamp(block, cls);
+      return block;
+    }
+    return mallocRun(size);
+  };
+  // Out of line, so the hot free inlines one freelist push, not two.
+  const freeLarger = (ptr: number, cls: number): void => {
+    if (cls >= midBase) pushMid(cls - midBase, ptr);
+    else freeRun(ptr);
+  };
+  return { mallocLarger, freeLarger };
 }
 
 function throwNotAPointer(ptr: unknown): never {

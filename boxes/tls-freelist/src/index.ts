@@ -1,4 +1,4 @@
-import { EVENT_OVERFLOW, markOwned, throwDoubleFree } from '@hakmem/contracts';
+import { EVENT_OVERFLOW, markOwned, specialise, throwDoubleFree } from '@hakmem/contracts';
 import type { CheckTally, EventSink, FreelistHotOps, HeapBackend, SharedPool, StatsTally, ThreadFreelist } from '@hakmem/contracts';
 
 export interface TlsFreelistOptions {
@@ -57,40 +57,10 @@ export class TlsFreelist implements ThreadFreelist {
     for (let cls = 0; cls < count; cls++) this.checked(cls, 0);
   }
 
-  /** @hotpath */
+  /** Built from a fresh copy of the factory per call: see specialise(). */
   hotOps(): FreelistHotOps {
-    const heads = this.heads;
-    const pops = this.pops;
-    const mem = this.backend.i32;
-    // module constants copied into locals: folded into the closures, not loaded from the module's scope per call
-    const tallyMask = TALLY_MASK;
-    const blockMask = BLOCK_MASK;
     const tallyWrapped = (classIndex: number): void => this.tallyWrapped(classIndex);
-    const pop = (classIndex: number): number => {
-      const word = heads[classIndex];
-      const block = word & blockMask;
-      if (block !== 0) {
-        heads[classIndex] = mem[block >>> 2] | (word & tallyMask);
-        pops[classIndex]++;
-      }
-      return block;
-    };
-    const push = (classIndex: number, block: number): void => {
-      const word = heads[classIndex];
-      const tally = (word + 1) & tallyMask;
-      mem[block >>> 2] = word & blockMask;
-      heads[classIndex] = block | tally;
-      if (tally === 0) tallyWrapped(classIndex);
-    };
-    const pushCheckingHead = (classIndex: number, block: number): void => {
-      const word = heads[classIndex];
-      if (block === (word & blockMask)) throwDoubleFree(block);
-      const tally = (word + 1) & tallyMask;
-      mem[block >>> 2] = word & blockMask;
-      heads[classIndex] = block | tally;
-      if (tally === 0) tallyWrapped(classIndex);
-    };
-    return { pop, push: this.checkHead ? pushCheckingHead : push };
+    return specialise(freelistHotOps)(this.heads, this.pops, this.backend.i32, TALLY_MASK, BLOCK_MASK, this.checkHead, tallyWrapped, throwDoubleFree);
   }
 
   install(classIndex: number, head: number, count: number, capacity: number): void {
@@ -233,6 +203,48 @@ export class TlsFreelist implements ThreadFreelist {
     this.tallyAtCheck[classIndex] = tally;
     this.heads[classIndex] = (this.heads[classIndex] & BLOCK_MASK) | tally;
   }
+}
+
+/**
+ * The list's pop and push over its arrays. Self-contained (parameters and globals only) so that each
+ * allocator gets its own copy through specialise(); the masks come in as parameters, folded as constants.
+ * @hotpath
+ */
+function freelistHotOps(
+  heads: Int32Array,
+  pops: Int32Array,
+  mem: Int32Array,
+  tallyMask: number,
+  blockMask: number,
+  checkHead: boolean,
+  tallyWrapped: (classIndex: number) => void,
+  doubleFree: (block: number) => never,
+): FreelistHotOps {
+  const pop = (classIndex: number): number => {
+    const word = heads[classIndex];
+    const block = word & blockMask;
+    if (block !== 0) {
+      heads[classIndex] = mem[block >>> 2] | (word & tallyMask);
+      pops[classIndex]++;
+    }
+    return block;
+  };
+  const push = (classIndex: number, block: number): void => {
+    const word = heads[classIndex];
+    const tally = (word + 1) & tallyMask;
+    mem[block >>> 2] = word & blockMask;
+    heads[classIndex] = block | tally;
+    if (tally === 0) tallyWrapped(classIndex);
+  };
+  const pushCheckingHead = (classIndex: number, block: number): void => {
+    const word = heads[classIndex];
+    if (block === (word & blockMask)) doubleFree(block);
+    const tally = (word + 1) & tallyMask;
+    mem[block >>> 2] = word & blockMask;
+    heads[classIndex] = block | tally;
+    if (tally === 0) tallyWrapped(classIndex);
+  };
+  return { pop, push: checkHead ? pushCheckingHead : push };
 }
 
 import type { BlockClassifier, BoxDescriptor } from '@hakmem/contracts';

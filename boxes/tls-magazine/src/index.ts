@@ -1,4 +1,4 @@
-import { EVENT_OVERFLOW, markOwned, throwDoubleFree } from '@hakmem/contracts';
+import { EVENT_OVERFLOW, markOwned, specialise, throwDoubleFree } from '@hakmem/contracts';
 import type {
   BlockClassifier, BoxDescriptor, CheckTally, EventSink, StatsTally, FreelistHotOps, HeapBackend, SharedPool, ThreadFreelist,
 } from '@hakmem/contracts';
@@ -51,36 +51,10 @@ export class TlsMagazine implements ThreadFreelist {
     this.checkHead = options.checkHead;
   }
 
-  /** @hotpath */
+  /** Built from a fresh copy of the factory per call: see specialise(). */
   hotOps(): FreelistHotOps {
-    const stack = this.stack;
-    const top = this.top;
-    const limit = this.limit;
-    const hits = this.hitCount;
     const spill = (classIndex: number): number => this.spill(classIndex);
-    const pop = (classIndex: number): number => {
-      const slot = top[classIndex] - 1;
-      const block = stack[slot];
-      if (block !== 0) {
-        top[classIndex] = slot;
-        hits[classIndex]++;
-      }
-      return block;
-    };
-    const push = (classIndex: number, block: number): void => {
-      let slot = top[classIndex];
-      if (slot === limit[classIndex]) slot = spill(classIndex);
-      stack[slot] = block;
-      top[classIndex] = slot + 1;
-    };
-    const pushCheckingHead = (classIndex: number, block: number): void => {
-      let slot = top[classIndex];
-      if (stack[slot - 1] === block) throwDoubleFree(block);
-      if (slot === limit[classIndex]) slot = spill(classIndex);
-      stack[slot] = block;
-      top[classIndex] = slot + 1;
-    };
-    return { pop, push: this.checkHead ? pushCheckingHead : push };
+    return specialise(magazineHotOps)(this.stack, this.top, this.limit, this.hitCount, this.checkHead, spill, throwDoubleFree);
   }
 
   /** Takes the chain (newest first) into an empty magazine; blocks past the capacity go back to the pool. */
@@ -192,6 +166,45 @@ export class TlsMagazine implements ThreadFreelist {
   }
 }
 
+
+/**
+ * The magazine's pop and push over its arrays. Self-contained (parameters and globals only) so that each
+ * allocator gets its own copy through specialise().
+ * @hotpath
+ */
+function magazineHotOps(
+  stack: Int32Array,
+  top: Int32Array,
+  limit: Int32Array,
+  hits: Float64Array,
+  checkHead: boolean,
+  spill: (classIndex: number) => number,
+  doubleFree: (block: number) => never,
+): FreelistHotOps {
+  const pop = (classIndex: number): number => {
+    const slot = top[classIndex] - 1;
+    const block = stack[slot];
+    if (block !== 0) {
+      top[classIndex] = slot;
+      hits[classIndex]++;
+    }
+    return block;
+  };
+  const push = (classIndex: number, block: number): void => {
+    let slot = top[classIndex];
+    if (slot === limit[classIndex]) slot = spill(classIndex);
+    stack[slot] = block;
+    top[classIndex] = slot + 1;
+  };
+  const pushCheckingHead = (classIndex: number, block: number): void => {
+    let slot = top[classIndex];
+    if (stack[slot - 1] === block) doubleFree(block);
+    if (slot === limit[classIndex]) slot = spill(classIndex);
+    stack[slot] = block;
+    top[classIndex] = slot + 1;
+  };
+  return { pop, push: checkHead ? pushCheckingHead : push };
+}
 
 const MAGAZINE_DEFAULTS = { maxCapacity: 1024 };
 
