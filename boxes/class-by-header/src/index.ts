@@ -2,7 +2,7 @@ import {
   MID_CLASS_BASE, RESOLVE_PAGES, SLAB_KIND_MID, SLAB_KIND_PAGES, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS,
   resolveSlabBlock, specialise, throwBadPointer, throwDoubleFree,
 } from '@hakmem/contracts';
-import type { BlockClassifier, ClassifierHotOps, HeapBackend, SizeClassTable } from '@hakmem/contracts';
+import type { BlockClassifier, BoxDescriptor, ClassifierHotOps, HeapBackend, SizeClassTable } from '@hakmem/contracts';
 
 /** Header magic as in the seeds' Pool TLS: the high nibble is 0xb; the low bit says live (1) or free (0). */
 const HEADER_LIVE = 0xb1;
@@ -116,8 +116,6 @@ function headerHotOps(
   };
   return { stamp, resolve };
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<BlockClassifier> = {
   role: 'classifier',

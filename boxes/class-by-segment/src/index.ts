@@ -2,7 +2,9 @@ import {
   MID_CLASS_BASE, RESOLVE_PAGES, SLAB_CARVED, SLAB_KIND_MID, SLAB_KIND_SMALL, SLAB_SHIFT, SLAB_WORDS, resolveSlabBlock,
   specialise, throwDoubleFree,
 } from '@hakmem/contracts';
-import type { BlockClassifier, ClassifierHotOps, FreeChecks, HeapBackend, SizeClassTable } from '@hakmem/contracts';
+import type {
+  BlockClassifier, BoxDescriptor, ClassifierHotOps, FreeChecks, HeapBackend, SizeClassTable,
+} from '@hakmem/contracts';
 
 const SLAB_OFFSET_MASK = (1 << SLAB_SHIFT) - 1;
 
@@ -130,8 +132,6 @@ function segmentHotOps(
   if (checks === 'live-bit') return { stamp: stampLive, resolve: resolveLive };
   return { stamp: stampNothing, resolve: checks === 'slab' ? resolveSlab : resolveUnchecked };
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<BlockClassifier> = {
   role: 'classifier',

@@ -1,5 +1,5 @@
 import { RESOLVE_PAGES, resolveSlabBlock, specialise, throwDoubleFree } from '@hakmem/contracts';
-import type { BlockClassifier, ClassifierHotOps, HeapBackend, SizeClassTable } from '@hakmem/contracts';
+import type { BlockClassifier, BoxDescriptor, ClassifierHotOps, HeapBackend, SizeClassTable } from '@hakmem/contracts';
 
 /**
  * The fully checked mode: every free runs the whole slab lookup (range, slab kind, block start, carved)
@@ -62,8 +62,6 @@ function checkedHotOps(live: Uint8Array, resolvePages: number, peek: (ptr: numbe
   };
   return { stamp, resolve };
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<BlockClassifier> = {
   role: 'classifier',

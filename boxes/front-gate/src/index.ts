@@ -1,11 +1,11 @@
 import {
   L25_MAX, MID_CLASS_BASE, MIN_ALIGN, PAGE_BYTES, PAGE_CACHED, PAGE_FREE_HEAD, PAGE_FREE_TAIL, PAGE_RUN_L25,
-  PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, RESOLVE_PAGES,
-  isNotU32, specialise, throwBadAlignment, throwBadPointer, throwBadSize, throwDoubleFree, throwNotARunStart, throwOutOfMemory,
+  PAGE_RUN_PLAIN, PAGE_RUN_WHALE, PAGE_SHIFT, RESOLVE_PAGES, isNotU32, specialise, throwBadAlignment, throwBadPointer,
+  throwBadSize, throwDoubleFree, throwNotARunStart, throwOutOfMemory,
 } from '@hakmem/contracts';
 import type {
-  BlockClassifier, CacheHolder, FrontGate, GateHotOps, HeapBackend, L25Tier, RefillEngine, RunTier, SizeClassTable,
-  ThreadFreelist,
+  BlockClassifier, BoxDescriptor, CacheHolder, FrontGate, GateHotOps, HeapBackend, L25Tier, PageArena, RefillEngine,
+  RunTier, SizeClassTable, SlabTierName, ThreadFreelist,
 } from '@hakmem/contracts';
 
 export interface FrontGateOptions {
@@ -295,8 +295,6 @@ function midHotOps(
 function throwNotAPointer(ptr: unknown): never {
   return throwBadPointer(ptr, 'it is not a number');
 }
-
-import type { BoxDescriptor, PageArena, SlabTierName } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<FrontGate> = {
   role: 'front-gate',

@@ -1,9 +1,9 @@
 import {
   HEAP_MAGIC, H_HEAP_BYTES, H_MAGIC, H_META_BYTES, H_FRESH_TOP, H_TOUCHED_PAGES, PAGE_SHIFT, SEGMENT_BYTES, SLAB_BYTES,
-  SLAB_KIND_META, SLAB_KIND_PAGES, SLABS_PER_SEGMENT, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS, WASM_PAGE_BYTES, alignUp, computeLayout,
-  slabTag, throwBadConfig,
+  SLAB_KIND_META, SLAB_KIND_PAGES, SLABS_PER_SEGMENT, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS, WASM_PAGE_BYTES, alignUp,
+  computeLayout, slabTag, throwBadConfig,
 } from '@hakmem/contracts';
-import type { HeapBackend, HeapLayout, HeapMapDraft, HeapMapSlab, UserMemory } from '@hakmem/contracts';
+import type { BoxDescriptor, HeapBackend, HeapLayout, HeapMapDraft, HeapMapSlab, UserMemory } from '@hakmem/contracts';
 import { ownBacking, userBacking } from './backing.ts';
 import type { Backing } from './backing.ts';
 import { PageHeap } from './page-heap.ts';
@@ -191,8 +191,6 @@ function userLayout(memory: UserMemory, start: number, maxBytes: number): HeapLa
   }
   return layout;
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<HeapBackend> = {
   role: 'heap-backend',

@@ -1,7 +1,7 @@
 import {
   H_LOCK_PAGES, H_THREADS_EVER, H_THREAD_SLOTS, MAX_THREADS, PAGE_SHIFT, lockWord, throwBadConfig, unlockWord,
 } from '@hakmem/contracts';
-import type { HeapBackend, HeapLayout, HeapMapDraft, SharedHeapBackend } from '@hakmem/contracts';
+import type { BoxDescriptor, HeapBackend, HeapLayout, HeapMapDraft, SharedHeapBackend } from '@hakmem/contracts';
 
 /**
  * The shared mode's heap backend. It wraps a backend over a SharedArrayBuffer (built by composition:
@@ -115,8 +115,6 @@ export class SharedHeapBox implements SharedHeapBackend {
     Atomics.store(this.i32, H_THREAD_SLOTS + id - 1, 0);
   }
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<SharedHeapBackend> = {
   role: 'heap-backend',

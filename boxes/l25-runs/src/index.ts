@@ -1,8 +1,8 @@
 import {
-  L25_MAX, MID_MAX, PAGE_BYTES, PAGE_CACHED, PAGE_RUN_L25, PAGE_RUN_PLAIN, PAGE_SHIFT, buildSizeClassTable, liveRunsOfKinds,
-  markRun, resizeRunInPlace, runBytes,
+  L25_MAX, MID_MAX, PAGE_BYTES, PAGE_CACHED, PAGE_RUN_L25, PAGE_RUN_PLAIN, PAGE_SHIFT, buildSizeClassTable,
+  liveRunsOfKinds, markRun, resizeRunInPlace, runBytes,
 } from '@hakmem/contracts';
-import type { HeapBackend, L25Tier, PageArena, SizeClassTable } from '@hakmem/contracts';
+import type { BoxDescriptor, HeapBackend, L25Tier, PageArena, SizeClassTable } from '@hakmem/contracts';
 
 export interface L25RunsOptions {
   /** the largest size the slab tiers serve (the variant's tier bounds): L25's classes start above it */
@@ -131,8 +131,6 @@ export class L25Runs implements L25Tier {
     }
   }
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<L25Tier> = {
   role: 'l25',

@@ -1,5 +1,5 @@
 import { PAGE_BYTES, PAGE_CACHED, PAGE_NONE, markRun } from '@hakmem/contracts';
-import type { AllocatorOptions, HeapBackend, PageArena, PageArenaStats } from '@hakmem/contracts';
+import type { AllocatorOptions, BoxDescriptor, HeapBackend, PageArena, PageArenaStats } from '@hakmem/contracts';
 import { AgingSpanDeque } from './aging-span-deque.ts';
 
 const SPAN_SIZES = [PAGE_BYTES, 64 * 1024, 128 * 1024, 2 * 1024 * 1024];
@@ -114,8 +114,6 @@ export class DecayingPageArena implements PageArena {
     return index < 0 ? null : this.caches[index]!;
   }
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<PageArena> = {
   role: 'page-arena',

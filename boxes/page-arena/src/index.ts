@@ -1,5 +1,5 @@
 import { PAGE_BYTES, PAGE_CACHED, PAGE_NONE, markRun } from '@hakmem/contracts';
-import type { AllocatorOptions, HeapBackend, PageArena, PageArenaStats } from '@hakmem/contracts';
+import type { AllocatorOptions, BoxDescriptor, HeapBackend, PageArena, PageArenaStats } from '@hakmem/contracts';
 import { SpanStack } from './span-stack.ts';
 
 const WARM_64K = 64 * 1024;
@@ -111,8 +111,6 @@ export class PageArenaBox implements PageArena {
     return null;
   }
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<PageArena> = {
   role: 'page-arena',

@@ -3,7 +3,8 @@ import {
   SLAB_USED, SLAB_WORDS,
 } from '@hakmem/contracts';
 import type {
-  EventSink, HeapBackend, HeapViewHolder, Learner, PolicyReader, RefillEngine, SharedPool, ThreadFreelist,
+  BoxDescriptor, EventSink, HeapBackend, HeapViewHolder, Learner, PolicyReader, RefillEngine, SharedPool,
+  ThreadFreelist,
 } from '@hakmem/contracts';
 
 /**
@@ -128,8 +129,6 @@ export class RefillEngineBox implements RefillEngine, HeapViewHolder {
     for (let cls = 0; cls < this.active.length; cls++) this.freelist.trim(cls, this.policy.listCapacity(this.classOffset + cls));
   }
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<RefillEngine> = {
   role: 'refill-engine',

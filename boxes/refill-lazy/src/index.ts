@@ -1,9 +1,10 @@
 import {
-  EVENT_MISS, EVENT_REFILL, PAGE_BYTES, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_SHIFT, SLAB_STRIDE,
-  SLAB_USED, SLAB_WORDS,
+  EVENT_MISS, EVENT_REFILL, PAGE_BYTES, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_SHIFT,
+  SLAB_STRIDE, SLAB_USED, SLAB_WORDS,
 } from '@hakmem/contracts';
 import type {
-  BoxDescriptor, EventSink, HeapBackend, HeapViewHolder, Learner, PolicyReader, RefillEngine, SharedPool, ThreadFreelist,
+  BoxDescriptor, EventSink, HeapBackend, HeapViewHolder, Learner, PolicyReader, RefillEngine, SharedPool,
+  ThreadFreelist,
 } from '@hakmem/contracts';
 
 export interface LazyRefillOptions {

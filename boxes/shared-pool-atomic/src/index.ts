@@ -1,10 +1,13 @@
 import {
-  H_FRESH_TOP, SLAB_BYTES, POOL_CHUNKS, POOL_HEADS, POOL_LOCK, POOL_MAX_CLASSES, SLAB_CAPACITY, SLAB_CARVED, SLAB_CHUNK_SLABS, SLAB_FREELIST,
-  SLAB_FREE_COUNT, SLAB_KIND_PAGES, SLAB_NEXT, SLAB_OWNER, SLAB_PREV, SLAB_REMOTE_HEAD, SLAB_SHIFT, SLAB_STATE,
-  SLAB_STATE_ACTIVE, SLAB_STATE_FREE, SLAB_STATE_FULL, SLAB_STATE_PARTIAL, SLAB_STRIDE, SLAB_TAG, SLAB_USED,
-  SLAB_WORDS, checkChunks, chunkClassOf, lockWord, mapChunks, markOwned, reportChunks, slabTag, throwBadConfig, unlockWord,
+  H_FRESH_TOP, H_MID_POOL, H_SMALL_POOL, POOL_CHUNKS, POOL_HEADS, POOL_LOCK, POOL_MAX_CLASSES, SLAB_BYTES,
+  SLAB_CAPACITY, SLAB_CARVED, SLAB_CHUNK_SLABS, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_KIND_MID, SLAB_KIND_PAGES,
+  SLAB_KIND_SMALL, SLAB_NEXT, SLAB_OWNER, SLAB_PREV, SLAB_REMOTE_HEAD, SLAB_SHIFT, SLAB_STATE, SLAB_STATE_ACTIVE,
+  SLAB_STATE_FREE, SLAB_STATE_FULL, SLAB_STATE_PARTIAL, SLAB_STRIDE, SLAB_TAG, SLAB_USED, SLAB_WORDS, checkChunks,
+  chunkClassOf, lockWord, mapChunks, markOwned, reportChunks, slabTag, throwBadConfig, unlockWord,
 } from '@hakmem/contracts';
-import type { CheckTally, HeapBackend, HeapMapDraft, SizeClassTable, SpanProvider, StatsTally, ThreadPool } from '@hakmem/contracts';
+import type {
+  BoxDescriptor, CheckTally, HeapBackend, HeapMapDraft, SizeClassTable, SpanProvider, StatsTally, ThreadPool,
+} from '@hakmem/contracts';
 
 /**
  * The shared pool of one tier for one thread of a shared heap. Chunks, their metadata and the
@@ -340,9 +343,6 @@ export class SharedPoolAtomicBox implements ThreadPool {
     return this.slabTable + slab * SLAB_WORDS;
   }
 }
-
-import { H_MID_POOL, H_SMALL_POOL, SLAB_KIND_MID, SLAB_KIND_SMALL } from '@hakmem/contracts';
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<ThreadPool> = {
   role: 'shared-pool',

@@ -1,9 +1,12 @@
 import {
-  SLAB_CAPACITY, SLAB_CARVED, SLAB_KIND_PAGES, SLAB_CHUNK_SLABS, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_NEXT, SLAB_OWNER, SLAB_PREV,
+  NOTHING_HELD_APART, SLAB_CAPACITY, SLAB_CARVED, SLAB_CHUNK_SLABS, SLAB_FREELIST, SLAB_FREE_COUNT,
+  SLAB_KIND_MID as MID_KIND, SLAB_KIND_PAGES, SLAB_KIND_SMALL as SMALL_KIND, SLAB_NEXT, SLAB_OWNER, SLAB_PREV,
   SLAB_REMOTE_HEAD, SLAB_SHIFT, SLAB_STATE, SLAB_STATE_ACTIVE, SLAB_STATE_FREE, SLAB_STATE_FULL, SLAB_STATE_PARTIAL,
-  SLAB_STRIDE, SLAB_TAG, SLAB_USED, SLAB_WORDS, NOTHING_HELD_APART, checkChunks, chunkClassOf, mapChunks, reportChunks, slabTag,
+  SLAB_STRIDE, SLAB_TAG, SLAB_USED, SLAB_WORDS, checkChunks, chunkClassOf, mapChunks, reportChunks, slabTag,
 } from '@hakmem/contracts';
-import type { CheckTally, HeapBackend, HeapMapDraft, SharedPool, SizeClassTable, SpanProvider, StatsTally } from '@hakmem/contracts';
+import type {
+  BoxDescriptor, CheckTally, HeapBackend, HeapMapDraft, SharedPool, SizeClassTable, SpanProvider, StatsTally,
+} from '@hakmem/contracts';
 
 /**
  * One pool for all classes of a tier. A chunk (one 64 KiB slab, or a 2 MiB span of 32 slabs for the
@@ -155,9 +158,6 @@ export class SharedPoolBox implements SharedPool {
     this.backend.i32[this.backend.layout.slabTableWord + slab * SLAB_WORDS + field] = value;
   }
 }
-
-import { SLAB_KIND_MID as MID_KIND, SLAB_KIND_SMALL as SMALL_KIND } from '@hakmem/contracts';
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<SharedPool> = {
   role: 'shared-pool',

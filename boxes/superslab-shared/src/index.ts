@@ -3,7 +3,7 @@ import {
   SLAB_KIND_SEGMENT_FREE, SLAB_SEGMENT_FREE_MASK, SLAB_SEG_NEXT, SLAB_SEG_PREV, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS,
   SLABS_PER_SEGMENT, lockWord, markFreeSlabs, slabTag, unlockWord,
 } from '@hakmem/contracts';
-import type { HeapBackend, HeapMapDraft, SuperSlab } from '@hakmem/contracts';
+import type { BoxDescriptor, HeapBackend, HeapMapDraft, SuperSlab } from '@hakmem/contracts';
 
 const ALL_FREE = (1 << SLABS_PER_SEGMENT) - 1;
 const SEGMENT_TO_SLAB = SEGMENT_SHIFT - SLAB_SHIFT;
@@ -125,8 +125,6 @@ export class SharedSuperSlabBox implements SuperSlab {
     return this.slabTable + slab * SLAB_WORDS + field;
   }
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<SuperSlab> = {
   role: 'superslab',

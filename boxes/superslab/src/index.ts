@@ -1,8 +1,8 @@
 import {
-  PAGE_CHUNK, PAGE_SHIFT, SEGMENT_BYTES, SEGMENT_SHIFT, SLAB_BYTES, SLAB_KIND_PAGES, SLAB_KIND_SEGMENT_FREE, SLAB_SEGMENT_FREE_MASK,
-  SLAB_SHIFT, SLAB_TAG, SLAB_WORDS, SLABS_PER_SEGMENT, markFreeSlabs, slabTag,
+  PAGE_CHUNK, PAGE_SHIFT, SEGMENT_BYTES, SEGMENT_SHIFT, SLAB_BYTES, SLAB_KIND_PAGES, SLAB_KIND_SEGMENT_FREE,
+  SLAB_SEGMENT_FREE_MASK, SLAB_SHIFT, SLAB_TAG, SLAB_WORDS, SLABS_PER_SEGMENT, markFreeSlabs, slabTag,
 } from '@hakmem/contracts';
-import type { HeapBackend, HeapMapDraft, SuperSlab } from '@hakmem/contracts';
+import type { BoxDescriptor, HeapBackend, HeapMapDraft, SuperSlab } from '@hakmem/contracts';
 
 const ALL_FREE = (1 << SLABS_PER_SEGMENT) - 1;
 
@@ -88,8 +88,6 @@ export class SuperSlabBox implements SuperSlab {
     return this.backend.layout.slabTableWord + slab * SLAB_WORDS + field;
   }
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<SuperSlab> = {
   role: 'superslab',

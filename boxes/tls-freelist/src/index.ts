@@ -1,5 +1,8 @@
 import { EVENT_OVERFLOW, markOwned, specialise, throwDoubleFree } from '@hakmem/contracts';
-import type { CheckTally, EventSink, FreelistHotOps, HeapBackend, SharedPool, StatsTally, ThreadFreelist } from '@hakmem/contracts';
+import type {
+  BlockClassifier, BoxDescriptor, CheckTally, EventSink, FreelistHotOps, HeapBackend, SharedPool, StatsTally,
+  ThreadFreelist,
+} from '@hakmem/contracts';
 
 export interface TlsFreelistOptions {
   /** blocks a class's list starts out allowed to hold (a refill installs the policy's capacity) */
@@ -246,8 +249,6 @@ function freelistHotOps(
   };
   return { pop, push: checkHead ? pushCheckingHead : push };
 }
-
-import type { BlockClassifier, BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<ThreadFreelist> = {
   role: 'tls-freelist',

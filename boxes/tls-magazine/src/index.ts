@@ -1,6 +1,7 @@
 import { EVENT_OVERFLOW, markOwned, specialise, throwDoubleFree } from '@hakmem/contracts';
 import type {
-  BlockClassifier, BoxDescriptor, CheckTally, EventSink, StatsTally, FreelistHotOps, HeapBackend, SharedPool, ThreadFreelist,
+  BlockClassifier, BoxDescriptor, CheckTally, EventSink, StatsTally, FreelistHotOps, HeapBackend, SharedPool,
+  ThreadFreelist,
 } from '@hakmem/contracts';
 
 export interface TlsMagazineOptions {

@@ -1,5 +1,7 @@
-import { PAGE_BYTES, PAGE_CACHED, PAGE_RUN_WHALE, PAGE_SHIFT, liveRunsOfKinds, markRun, resizeRunInPlace, runBytes } from '@hakmem/contracts';
-import type { HeapBackend, RunTier } from '@hakmem/contracts';
+import {
+  PAGE_BYTES, PAGE_CACHED, PAGE_RUN_WHALE, PAGE_SHIFT, liveRunsOfKinds, markRun, resizeRunInPlace, runBytes,
+} from '@hakmem/contracts';
+import type { BoxDescriptor, HeapBackend, RunTier } from '@hakmem/contracts';
 
 const WHALE_ALIGN = 64 * 1024;
 const OWN_RUN_KINDS = [PAGE_RUN_WHALE];
@@ -113,8 +115,6 @@ export class WhaleSpans implements RunTier {
     return 0;
   }
 }
-
-import type { BoxDescriptor } from '@hakmem/contracts';
 
 export const box: BoxDescriptor<RunTier> = {
   role: 'whale',
