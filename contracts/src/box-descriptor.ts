@@ -70,3 +70,12 @@ export interface BoxContext {
   /** heap backends only: where the heap lives; undefined: memory of its own, sized by `options.heap` */
   readonly placement: HeapPlacement | undefined;
 }
+
+/**
+ * The block size of every class in the policy's numbering (the small tier's classes, then Mid's): what a
+ * learner may know of the classes (contract B), built from the `size-classes` it needs.
+ */
+export function policyBlockSizes(ctx: BoxContext): Int32Array {
+  const sizesOf = (tier: SlabTierName) => Array.from(ctx.needOf<{ readonly sizes: ArrayLike<number> }>('size-classes', tier).sizes);
+  return Int32Array.from([...sizesOf('small'), ...sizesOf('mid')]);
+}

@@ -52,3 +52,16 @@ export function markOwned(owned: Uint8Array, ptr: number): boolean {
   owned[bit >>> 3] |= mask;
   return true;
 }
+
+/**
+ * What a thread cache reports: its blocks are free to the heap but out of the caller's hands.
+ * `lengthOf(cls)` counts the class's cached blocks; `sizes` are the tier's block sizes.
+ */
+export function reportThreadCache(stats: StatsTally, lengthOf: (classIndex: number) => number, sizes: ArrayLike<number>): void {
+  for (let cls = 0; cls < sizes.length; cls++) {
+    const blocks = lengthOf(cls);
+    stats.cachedBytes += blocks * sizes[cls]!;
+    stats.liveBytes -= blocks * sizes[cls]!;
+    stats.liveBlocks -= blocks;
+  }
+}

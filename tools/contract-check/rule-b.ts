@@ -11,7 +11,7 @@ import type { ViolationSink } from './syntax.ts';
  * needs go past the ports). Anything else (heap, freelist, refill engine, pools, layout) would let
  * it reach live allocator state, which contract B forbids.
  */
-export const LEARNER_ALLOWED_IMPORTS: readonly string[] = ['EventSource', 'PolicyWriter', 'Learner', 'HakmemError', 'HakmemErrorCode', 'BoxDescriptor'];
+export const LEARNER_ALLOWED_IMPORTS: readonly string[] = ['EventSource', 'PolicyWriter', 'Learner', 'HakmemError', 'HakmemErrorCode', 'BoxDescriptor', 'policyBlockSizes'];
 const LEARNER_ALLOWED_PATTERNS = [/^EVENT_[A-Z0-9_]+$/, /^throw[A-Z]\w*$/];
 const POLICY_READERS = new Set(['refill-engine', 'policy-table', 'learner']);
 const POLICY_READS = new Set(['refillCount', 'listCapacity']);

@@ -1,6 +1,7 @@
 export { BanditLearner } from './bandit-learner.ts';
 export type { BanditLearnerOptions } from './bandit-learner.ts';
 
+import { policyBlockSizes } from '@hakmem/contracts';
 import type { BoxDescriptor, EventSource, Learner, PolicyWriter } from '@hakmem/contracts';
 import { BanditLearner as BanditLearnerBox } from './bandit-learner.ts';
 
@@ -8,10 +9,8 @@ export const box: BoxDescriptor<Learner> = {
   role: 'learner',
   needs: ['event-ring', 'policy-table', 'size-classes'],
   modes: ['single', 'shared'],
-  create: (ctx) => {
-    // the policy numbers the small classes first, then the mid ones; only their sizes are the learner's to see
-    const sizesOf = (tier: 'small' | 'mid') => ctx.needOf<{ readonly sizes: ArrayLike<number> }>('size-classes', tier).sizes;
-    const blockSizes = Int32Array.from([...Array.from(sizesOf('small')), ...Array.from(sizesOf('mid'))]);
-    return new BanditLearnerBox(ctx.need<EventSource>('event-ring'), ctx.need<PolicyWriter>('policy-table'), blockSizes, { budgetBytes: ctx.options.learner.budgetBytes });
-  },
+  create: (ctx) => new BanditLearnerBox(
+    ctx.need<EventSource>('event-ring'), ctx.need<PolicyWriter>('policy-table'), policyBlockSizes(ctx),
+    { budgetBytes: ctx.options.learner.budgetBytes },
+  ),
 };

@@ -1,4 +1,4 @@
-import { EVENT_OVERFLOW, markOwned, specialise, throwDoubleFree } from '@hakmem/contracts';
+import { EVENT_OVERFLOW, markOwned, reportThreadCache, specialise, throwDoubleFree } from '@hakmem/contracts';
 import type {
   BlockClassifier, BoxDescriptor, CheckTally, EventSink, FreelistHotOps, HeapBackend, SharedPool, StatsTally,
   ThreadFreelist,
@@ -124,10 +124,7 @@ export class TlsFreelist implements ThreadFreelist {
   }
 
   report(stats: StatsTally): void {
-    const bytes = this.cachedBytes();
-    stats.cachedBytes += bytes;
-    stats.liveBytes -= bytes;
-    for (let cls = 0; cls < this.heads.length; cls++) stats.liveBlocks -= this.length(cls);
+    reportThreadCache(stats, (cls) => this.length(cls), this.pool.classes.sizes);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { EVENT_OVERFLOW, markOwned, specialise, throwDoubleFree } from '@hakmem/contracts';
+import { EVENT_OVERFLOW, markOwned, reportThreadCache, specialise, throwDoubleFree } from '@hakmem/contracts';
 import type {
   BlockClassifier, BoxDescriptor, CheckTally, EventSink, StatsTally, FreelistHotOps, HeapBackend, SharedPool,
   ThreadFreelist,
@@ -113,10 +113,7 @@ export class TlsMagazine implements ThreadFreelist {
   }
 
   report(stats: StatsTally): void {
-    const bytes = this.cachedBytes();
-    stats.cachedBytes += bytes;
-    stats.liveBytes -= bytes;
-    for (let cls = 0; cls < this.base.length; cls++) stats.liveBlocks -= this.length(cls);
+    reportThreadCache(stats, (cls) => this.length(cls), this.pool.classes.sizes);
   }
 
   /** Every cached block distinct, marked in `tally.owned`, and in a chunk of the magazine's class. */
