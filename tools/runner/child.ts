@@ -71,7 +71,12 @@ const REPLAY_WARMUP_INSTANCES = 2;
 async function runReplayRequest(request: ChildRequest, spec: PreparedReplay, build: () => BuiltTarget): Promise<ChildReport> {
   const { replayTrace } = await import('../trace/index.ts');
   const trace = await loadPreparedReplay(spec);
-  const sampled = replayTrace(build().target, trace);
+  // RSS growth is taken over this first pass: later instances reuse the memory earlier ones freed
+  // (glibc keeps it), so their growth undercounts, down to a few hundred KiB for 20 MiB live
+  let sampled: ReturnType<typeof replayTrace> | undefined;
+  const rss = measureRssGrowth(() => {
+    sampled = replayTrace(build().target, trace);
+  });
   let map: HeapMap | undefined;
   if (request.heapMap) {
     const { target, heapMap } = build();
@@ -82,11 +87,9 @@ async function runReplayRequest(request: ChildRequest, spec: PreparedReplay, bui
   }
   for (let i = 0; i < REPLAY_WARMUP_INSTANCES; i++) replayTrace(build().target, trace, { samples: 1 });
   const { target: fresh, ownCountIncomplete } = build();
-  let timed: ReturnType<typeof replayTrace> | undefined;
-  const rss = measureRssGrowth(() => {
-    timed = replayTrace(fresh, trace, { samples: 1 });
-  });
-  const replay = { ...sampled, seconds: timed!.seconds, opsPerSec: timed!.opsPerSec, batchNs: timed!.batchNs };
+  (globalThis as { gc?: () => void }).gc?.();
+  const timed = replayTrace(fresh, trace, { samples: 1 });
+  const replay = { ...sampled!, seconds: timed.seconds, opsPerSec: timed.opsPerSec, batchNs: timed.batchNs };
   const result: RunResult = {
     target: request.target,
     workload: replayWorkloadName(spec.file),
