@@ -17,3 +17,4 @@ export * from './box-descriptor.ts';
 export * from './inspection.ts';
 export * from './chunks.ts';
 export * from './specialise.ts';
+export * from './refill-chain.ts';

@@ -1,9 +1,6 @@
-import {
-  EVENT_MISS, EVENT_REFILL, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_SHIFT, SLAB_STRIDE,
-  SLAB_USED, SLAB_WORDS,
-} from '@hakmem/contracts';
+import { EVENT_MISS, EVENT_REFILL, closeChain, emptyChain, retireActiveChunks, takeFromChunk } from '@hakmem/contracts';
 import type {
-  BoxDescriptor, EventSink, HeapBackend, HeapViewHolder, Learner, PolicyReader, RefillEngine, SharedPool,
+  BoxDescriptor, EventSink, HeapBackend, Learner, PolicyReader, RefillChain, RefillEngine, SharedPool,
   ThreadFreelist,
 } from '@hakmem/contracts';
 
@@ -12,14 +9,14 @@ import type {
  * freelist first, then fresh blocks by bump), link them into one chain, hand out the first and
  * install the rest in the thread list. The policy is read here and only here (contract B).
  */
-export class RefillEngineBox implements RefillEngine, HeapViewHolder {
+export class RefillEngineBox implements RefillEngine {
   readonly misses: Float64Array;
   readonly refills: Float64Array;
   /** per class: the chunk being carved, as slab index + 1 (0 = none) */
   private readonly active: Int32Array;
-  private mem: Int32Array;
-  private readonly slabTable: number;
   private refillsSinceTick = 0;
+  /** the chain each refill builds, reused */
+  private readonly chain: RefillChain = { first: 0, last: 0, count: 0 };
   /** the policy version this engine's lists were last brought in line with */
   private appliedVersion = 0;
 
@@ -37,26 +34,11 @@ export class RefillEngineBox implements RefillEngine, HeapViewHolder {
     this.misses = new Float64Array(count);
     this.refills = new Float64Array(count);
     this.active = new Int32Array(count);
-    this.mem = backend.i32;
-    this.slabTable = backend.layout.slabTableWord;
-  }
-
-  /** Composition calls this when the memory grew: the old views may be detached. */
-  refreshViews(heap: HeapBackend): void {
-    this.mem = heap.i32;
   }
 
   /** Lets go of every class's current chunk, so empty ones go back to the pool's span source. */
   releaseCached(): number {
-    let bytes = 0;
-    for (let cls = 0; cls < this.active.length; cls++) {
-      const chunk = this.active[cls] - 1;
-      if (chunk < 0) continue;
-      if (this.mem[this.slabTable + chunk * SLAB_WORDS + SLAB_USED] === 0) bytes += this.pool.classes.chunkBytes;
-      this.active[cls] = 0;
-      this.pool.retireChunk(chunk);
-    }
-    return bytes;
+    return retireActiveChunks(this.backend, this.pool, this.active);
   }
 
   /** @refill */
@@ -66,49 +48,20 @@ export class RefillEngineBox implements RefillEngine, HeapViewHolder {
     const capacity = this.policy.listCapacity(policyClass);
     this.misses[classIndex]++;
     this.events.push(EVENT_MISS, policyClass, 0);
-    let first = 0;
-    let last = 0;
-    let got = 0;
-    while (got < want) {
-      let chunk = this.active[classIndex] - 1;
-      if (chunk < 0) {
-        chunk = this.pool.acquireChunk(classIndex);
-        if (chunk < 0) break;
-        this.active[classIndex] = chunk + 1;
-      }
-      const meta = this.slabTable + chunk * SLAB_WORDS;
-      const before = got;
-      while (got < want && this.mem[meta + SLAB_FREELIST] !== 0) {
-        const block = this.mem[meta + SLAB_FREELIST];
-        this.mem[meta + SLAB_FREELIST] = this.mem[block >>> 2];
-        if (last === 0) first = block;
-        else this.mem[last >>> 2] = block;
-        last = block;
-        got++;
-      }
-      this.mem[meta + SLAB_FREE_COUNT] -= got - before;
-      const carved = this.mem[meta + SLAB_CARVED];
-      const fresh = Math.min(want - got, this.mem[meta + SLAB_CAPACITY] - carved);
-      if (fresh > 0) {
-        const stride = this.mem[meta + SLAB_STRIDE];
-        const start = (chunk << SLAB_SHIFT) + carved * stride + this.pool.classes.headerBytes;
-        this.backend.touch(start - this.pool.classes.headerBytes, fresh * stride);
-        if (last === 0) first = start;
-        else this.mem[last >>> 2] = start;
-        for (let i = 1; i < fresh; i++) this.mem[(start + (i - 1) * stride) >>> 2] = start + i * stride;
-        last = start + (fresh - 1) * stride;
-        this.mem[meta + SLAB_CARVED] = carved + fresh;
-        got += fresh;
-      }
-      this.mem[meta + SLAB_USED] += got - before;
-      if (got < want) {
+    const chain = emptyChain(this.chain);
+    while (chain.count < want) {
+      const chunk = this.chunkOf(classIndex);
+      if (chunk < 0) break;
+      takeFromChunk(this.backend, this.pool, chunk, want, want, chain);
+      if (chain.count < want) {
         this.active[classIndex] = 0;
         this.pool.retireChunk(chunk);
       }
     }
-    if (got === 0) return 0;
-    this.mem[last >>> 2] = 0;
-    this.freelist.install(classIndex, this.mem[first >>> 2], got - 1, capacity);
+    if (chain.count === 0) return 0;
+    const got = chain.count;
+    const first = closeChain(this.backend, chain);
+    this.freelist.install(classIndex, this.backend.i32[first >>> 2], got - 1, capacity);
     this.refills[classIndex]++;
     this.events.push(EVENT_REFILL, policyClass, got);
     if (++this.refillsSinceTick >= this.learnerInterval) {
@@ -117,6 +70,16 @@ export class RefillEngineBox implements RefillEngine, HeapViewHolder {
     }
     if (this.policy.version() !== this.appliedVersion) this.applyPolicy();
     return first;
+  }
+
+  /** The class's chunk being carved, or a new one from the pool; -1 when the pool has none. */
+  private chunkOf(classIndex: number): number {
+    let chunk = this.active[classIndex] - 1;
+    if (chunk < 0) {
+      chunk = this.pool.acquireChunk(classIndex);
+      if (chunk >= 0) this.active[classIndex] = chunk + 1;
+    }
+    return chunk;
   }
 
   /**

@@ -1,9 +1,9 @@
 import {
-  EVENT_MISS, EVENT_REFILL, PAGE_BYTES, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_FREE_COUNT, SLAB_SHIFT,
-  SLAB_STRIDE, SLAB_USED, SLAB_WORDS,
+  EVENT_MISS, EVENT_REFILL, PAGE_BYTES, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_SHIFT, SLAB_STRIDE, SLAB_WORDS,
+  closeChain, emptyChain, retireActiveChunks, takeFromChunk,
 } from '@hakmem/contracts';
 import type {
-  BoxDescriptor, EventSink, HeapBackend, HeapViewHolder, Learner, PolicyReader, RefillEngine, SharedPool,
+  BoxDescriptor, EventSink, HeapBackend, Learner, PolicyReader, RefillChain, RefillEngine, SharedPool,
   ThreadFreelist,
 } from '@hakmem/contracts';
 
@@ -21,15 +21,15 @@ export interface LazyRefillOptions {
  * A class's bump pointer never runs ahead into a page before the blocks of the page it is in are out, so
  * a class used a little touches a page, not a batch. The policy is read here and only here (contract B).
  */
-export class LazyRefillEngine implements RefillEngine, HeapViewHolder {
+export class LazyRefillEngine implements RefillEngine {
   readonly misses: Float64Array;
   readonly refills: Float64Array;
   /** per class: the chunk being carved, as slab index + 1 (0 = none) */
   private readonly active: Int32Array;
-  private mem: Int32Array;
-  private readonly slabTable: number;
   private readonly carveBytes: number;
   private refillsSinceTick = 0;
+  /** the chain each refill builds, reused */
+  private readonly chain: RefillChain = { first: 0, last: 0, count: 0 };
   /** the policy version this engine's lists were last brought in line with */
   private appliedVersion = 0;
 
@@ -47,27 +47,12 @@ export class LazyRefillEngine implements RefillEngine, HeapViewHolder {
     this.misses = new Float64Array(count);
     this.refills = new Float64Array(count);
     this.active = new Int32Array(count);
-    this.mem = backend.i32;
-    this.slabTable = backend.layout.slabTableWord;
     this.carveBytes = Math.max(1, options.carvePages) * PAGE_BYTES;
-  }
-
-  /** Composition calls this when the memory grew: the old views may be detached. */
-  refreshViews(heap: HeapBackend): void {
-    this.mem = heap.i32;
   }
 
   /** Lets go of every class's current chunk, so empty ones go back to the pool's span source. */
   releaseCached(): number {
-    let bytes = 0;
-    for (let cls = 0; cls < this.active.length; cls++) {
-      const chunk = this.active[cls] - 1;
-      if (chunk < 0) continue;
-      if (this.mem[this.slabTable + chunk * SLAB_WORDS + SLAB_USED] === 0) bytes += this.pool.classes.chunkBytes;
-      this.active[cls] = 0;
-      this.pool.retireChunk(chunk);
-    }
-    return bytes;
+    return retireActiveChunks(this.backend, this.pool, this.active);
   }
 
   /** @refill */
@@ -77,54 +62,23 @@ export class LazyRefillEngine implements RefillEngine, HeapViewHolder {
     const capacity = this.policy.listCapacity(policyClass);
     this.misses[classIndex]++;
     this.events.push(EVENT_MISS, policyClass, 0);
-    let first = 0;
-    let last = 0;
-    let got = 0;
+    const chain = emptyChain(this.chain);
     let carvedOnce = false;
-    while (got < want) {
-      let chunk = this.active[classIndex] - 1;
-      if (chunk < 0) {
-        chunk = this.pool.acquireChunk(classIndex);
-        if (chunk < 0) break;
-        this.active[classIndex] = chunk + 1;
-      }
-      const meta = this.slabTable + chunk * SLAB_WORDS;
-      const before = got;
-      while (got < want && this.mem[meta + SLAB_FREELIST] !== 0) {
-        const block = this.mem[meta + SLAB_FREELIST];
-        this.mem[meta + SLAB_FREELIST] = this.mem[block >>> 2];
-        if (last === 0) first = block;
-        else this.mem[last >>> 2] = block;
-        last = block;
-        got++;
-      }
-      this.mem[meta + SLAB_FREE_COUNT] -= got - before;
-      const carved = this.mem[meta + SLAB_CARVED];
-      const stride = this.mem[meta + SLAB_STRIDE];
-      const at = (chunk << SLAB_SHIFT) + carved * stride;
-      const toPageEnd = Math.floor((this.carveBytes - (at & (PAGE_BYTES - 1))) / stride);
-      const take = carvedOnce ? 0 : Math.min(want - got, this.mem[meta + SLAB_CAPACITY] - carved, Math.max(1, toPageEnd));
-      if (take > 0) {
-        const headerBytes = this.pool.classes.headerBytes;
-        const start = at + headerBytes;
-        this.backend.touch(at, take * stride);
-        if (last === 0) first = start;
-        else this.mem[last >>> 2] = start;
-        for (let i = 1; i < take; i++) this.mem[(start + (i - 1) * stride) >>> 2] = start + i * stride;
-        last = start + (take - 1) * stride;
-        this.mem[meta + SLAB_CARVED] = carved + take;
-        got += take;
-        carvedOnce = true;
-      }
-      this.mem[meta + SLAB_USED] += got - before;
+    while (chain.count < want) {
+      const chunk = this.chunkOf(classIndex);
+      if (chunk < 0) break;
+      if (takeFromChunk(this.backend, this.pool, chunk, want, carvedOnce ? 0 : this.freshToPageEnd(chunk), chain) > 0) carvedOnce = true;
       // A chunk with blocks left ends the batch, short or not; an exhausted one makes way for the next.
-      if (this.mem[meta + SLAB_FREELIST] !== 0 || this.mem[meta + SLAB_CARVED] !== this.mem[meta + SLAB_CAPACITY]) break;
+      const mem = this.backend.i32;
+      const meta = this.backend.layout.slabTableWord + chunk * SLAB_WORDS;
+      if (mem[meta + SLAB_FREELIST] !== 0 || mem[meta + SLAB_CARVED] !== mem[meta + SLAB_CAPACITY]) break;
       this.active[classIndex] = 0;
       this.pool.retireChunk(chunk);
     }
-    if (got === 0) return 0;
-    this.mem[last >>> 2] = 0;
-    this.freelist.install(classIndex, this.mem[first >>> 2], got - 1, capacity);
+    if (chain.count === 0) return 0;
+    const got = chain.count;
+    const first = closeChain(this.backend, chain);
+    this.freelist.install(classIndex, this.backend.i32[first >>> 2], got - 1, capacity);
     this.refills[classIndex]++;
     this.events.push(EVENT_REFILL, policyClass, got);
     if (++this.refillsSinceTick >= this.options.learnerInterval) {
@@ -133,6 +87,25 @@ export class LazyRefillEngine implements RefillEngine, HeapViewHolder {
     }
     if (this.policy.version() !== this.appliedVersion) this.applyPolicy();
     return first;
+  }
+
+  /** The class's chunk being carved, or a new one from the pool; -1 when the pool has none. */
+  private chunkOf(classIndex: number): number {
+    let chunk = this.active[classIndex] - 1;
+    if (chunk < 0) {
+      chunk = this.pool.acquireChunk(classIndex);
+      if (chunk >= 0) this.active[classIndex] = chunk + 1;
+    }
+    return chunk;
+  }
+
+  /** Fresh blocks from the chunk's bump pointer to the end of `carvePages` pages, at least one. */
+  private freshToPageEnd(chunk: number): number {
+    const mem = this.backend.i32;
+    const meta = this.backend.layout.slabTableWord + chunk * SLAB_WORDS;
+    const stride = mem[meta + SLAB_STRIDE];
+    const at = (chunk << SLAB_SHIFT) + mem[meta + SLAB_CARVED] * stride;
+    return Math.max(1, Math.floor((this.carveBytes - (at & (PAGE_BYTES - 1))) / stride));
   }
 
   /**
