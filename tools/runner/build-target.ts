@@ -25,12 +25,13 @@ export async function targetFactory(name: string): Promise<() => BuiltTarget> {
       return () => ({ target: createPeer(kind.peer), ownCountIncomplete: kind.peer === 'js-gc' });
     }
     case 'yardstick': {
+      const { YardstickTarget } = await import('../yardstick/target.ts');
       if (kind.yardstick === 'plain') {
-        const { PlainTarget } = await import('../yardstick/plain.ts');
-        return () => ({ target: new PlainTarget() });
+        const { createPlainAllocator } = await import('../yardstick/plain.ts');
+        return () => ({ target: new YardstickTarget('plain', createPlainAllocator()) });
       }
-      const { FusedTarget } = await import('../yardstick/fused.ts');
-      return () => ({ target: new FusedTarget() });
+      const { createFusedSmallAllocator } = await import('../yardstick/fused.ts');
+      return () => ({ target: new YardstickTarget('fused', createFusedSmallAllocator()) });
     }
     case 'hakmem': {
       const { composeLoaded, loadVariant } = await import('../../composition/src/node.ts');

@@ -1,4 +1,5 @@
 import { buildSizeClassTable, smallClassSpec, throwBadPointer, throwBadSize, throwDoubleFree, throwInteriorPointer } from '@hakmem/contracts';
+import type { YardstickAllocator } from './target.ts';
 
 const SLAB_SHIFT = 16;
 const SLAB_BYTES = 1 << SLAB_SHIFT;
@@ -10,15 +11,6 @@ const REFILL_BYTES = 4096;
 const LIST_CAPACITY = 256;
 const LIST_BYTES = 32 * 1024;
 
-export interface FusedSmallAllocator {
-  readonly u8: Uint8Array;
-  readonly malloc: (size: number) => number;
-  readonly free: (ptr: number) => void;
-  readonly usableSize: (ptr: number) => number;
-  /** slabs handed out so far: the yardstick never returns one */
-  readonly carvedBytes: () => number;
-}
-
 /**
  * The yardstick: the `hakmem` preset's small tier (its size classes, slab geometry, refill counts and list
  * capacities bounded in bytes, the push tally in the head word's low bits and the pop count that bound a
@@ -27,7 +19,7 @@ export interface FusedSmallAllocator {
  * constants as the composed boxes build them. It serves 0-8 KiB only (enough for random_mixed). A
  * composed variant is reported as a ratio to it: `hakmem bench random_mixed --variant hakmem --variant fused`.
  */
-export function createFusedSmallAllocator(heapBytes = 1 << 30): FusedSmallAllocator {
+export function createFusedSmallAllocator(heapBytes = 1 << 30): YardstickAllocator {
   const buffer = new ArrayBuffer(heapBytes);
   const u8 = new Uint8Array(buffer);
   const mem = new Int32Array(buffer);
@@ -177,33 +169,4 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): FusedSmallAlloca
 
   const usableSize = (ptr: number): number => strides[meta[(ptr >>> SLAB_SHIFT) * META_WORDS] - 1];
   return { u8, malloc, free, usableSize, carvedBytes: () => nextSlab * SLAB_BYTES };
-}
-
-/** The yardstick as a workload target, wrapped the same way a hakmem variant is (one call layer). */
-export class FusedTarget {
-  readonly name = 'fused';
-  private readonly alloc = createFusedSmallAllocator();
-
-  malloc(size: number): number {
-    return this.alloc.malloc(size);
-  }
-
-  free(ptr: number): void {
-    this.alloc.free(ptr);
-  }
-
-  realloc(ptr: number, size: number): number {
-    const moved = this.alloc.malloc(size);
-    this.alloc.u8.copyWithin(moved, ptr, ptr + Math.min(size, this.alloc.usableSize(ptr)));
-    this.alloc.free(ptr);
-    return moved;
-  }
-
-  writeByte(ptr: number, offset: number, value: number): void {
-    this.alloc.u8[ptr + offset] = value;
-  }
-
-  footprintBytes(): number {
-    return this.alloc.carvedBytes();
-  }
 }

@@ -1,4 +1,5 @@
 import { buildSizeClassTable, smallClassSpec } from '../../contracts/src/index.ts';
+import type { YardstickAllocator } from './target.ts';
 
 const SLAB_BYTES = 1 << 16;
 const SMALL_MAX = 8192;
@@ -6,22 +7,13 @@ const SMALL_MAX = 8192;
 const BIG_BASE = 256;
 const HEADER = 16;
 
-export interface PlainAllocator {
-  readonly u8: Uint8Array;
-  readonly malloc: (size: number) => number;
-  readonly free: (ptr: number) => void;
-  readonly usableSize: (ptr: number) => number;
-  /** bytes carved so far: the plain allocator never gives memory back */
-  readonly carvedBytes: () => number;
-}
-
 /**
  * The second yardstick: what an afternoon's JavaScript allocator does, with nothing of hakmem's design.
  * An 8-byte header before each block holds its class (padded to 16 so blocks stay 16-byte aligned),
  * one LIFO list per class, a 64 KiB slab carved into a class's blocks in one go, no checks at all.
  * Built as closures over constant views, the fastest shape measured (notes/hot-path.md).
  */
-export function createPlainAllocator(heapBytes = 1 << 30): PlainAllocator {
+export function createPlainAllocator(heapBytes = 1 << 30): YardstickAllocator {
   const buffer = new ArrayBuffer(heapBytes);
   const u8 = new Uint8Array(buffer);
   const mem = new Int32Array(buffer);
@@ -66,34 +58,4 @@ export function createPlainAllocator(heapBytes = 1 << 30): PlainAllocator {
   };
   const usableSize = (ptr: number): number => strides[mem[(ptr - 8) >>> 2]] - HEADER;
   return { u8, malloc, free, usableSize, carvedBytes: () => top };
-}
-
-/** The plain yardstick as a workload target, wrapped the same way a hakmem variant is (one call layer). */
-export class PlainTarget {
-  readonly name = 'plain';
-  private readonly alloc = createPlainAllocator();
-
-  malloc(size: number): number {
-    return this.alloc.malloc(size);
-  }
-
-  free(ptr: number): void {
-    this.alloc.free(ptr);
-  }
-
-  realloc(ptr: number, size: number): number {
-    if (ptr === 0) return this.alloc.malloc(size);
-    const moved = this.alloc.malloc(size);
-    this.alloc.u8.copyWithin(moved, ptr, ptr + Math.min(size, this.alloc.usableSize(ptr)));
-    this.alloc.free(ptr);
-    return moved;
-  }
-
-  writeByte(ptr: number, offset: number, value: number): void {
-    this.alloc.u8[ptr + offset] = value;
-  }
-
-  footprintBytes(): number {
-    return this.alloc.carvedBytes();
-  }
 }
