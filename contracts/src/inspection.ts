@@ -53,6 +53,13 @@ export function markOwned(owned: Uint8Array, ptr: number): boolean {
   return true;
 }
 
+/** Bytes a thread cache holds: `lengthOf(cls)` blocks of each of the tier's `sizes`. */
+export function threadCacheBytes(lengthOf: (classIndex: number) => number, sizes: ArrayLike<number>): number {
+  let bytes = 0;
+  for (let cls = 0; cls < sizes.length; cls++) bytes += lengthOf(cls) * sizes[cls]!;
+  return bytes;
+}
+
 /**
  * What a thread cache reports: its blocks are free to the heap but out of the caller's hands.
  * `lengthOf(cls)` counts the class's cached blocks; `sizes` are the tier's block sizes.

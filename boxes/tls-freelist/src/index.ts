@@ -1,4 +1,4 @@
-import { EVENT_OVERFLOW, markOwned, reportThreadCache, specialise, throwDoubleFree } from '@hakmem/contracts';
+import { EVENT_OVERFLOW, markOwned, reportThreadCache, specialise, threadCacheBytes, throwDoubleFree } from '@hakmem/contracts';
 import type {
   BlockClassifier, BoxDescriptor, CheckTally, EventSink, FreelistHotOps, HeapBackend, SharedPool, StatsTally,
   ThreadFreelist,
@@ -118,9 +118,7 @@ export class TlsFreelist implements ThreadFreelist {
   }
 
   cachedBytes(): number {
-    let bytes = 0;
-    for (let cls = 0; cls < this.heads.length; cls++) bytes += this.countedLength(cls) * this.pool.classes.sizes[cls];
-    return bytes;
+    return threadCacheBytes((cls) => this.countedLength(cls), this.pool.classes.sizes);
   }
 
   report(stats: StatsTally): void {

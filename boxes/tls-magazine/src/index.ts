@@ -1,4 +1,4 @@
-import { EVENT_OVERFLOW, markOwned, reportThreadCache, specialise, throwDoubleFree } from '@hakmem/contracts';
+import { EVENT_OVERFLOW, markOwned, reportThreadCache, specialise, threadCacheBytes, throwDoubleFree } from '@hakmem/contracts';
 import type {
   BlockClassifier, BoxDescriptor, CheckTally, EventSink, StatsTally, FreelistHotOps, HeapBackend, SharedPool,
   ThreadFreelist,
@@ -107,9 +107,7 @@ export class TlsMagazine implements ThreadFreelist {
   }
 
   cachedBytes(): number {
-    let bytes = 0;
-    for (let cls = 0; cls < this.base.length; cls++) bytes += this.length(cls) * this.pool.classes.sizes[cls];
-    return bytes;
+    return threadCacheBytes((cls) => this.length(cls), this.pool.classes.sizes);
   }
 
   report(stats: StatsTally): void {
