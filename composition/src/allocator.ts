@@ -13,21 +13,23 @@ import { arrayBytes, elementConstructor, viewPointer } from './typed-arrays.ts';
   * The views are plain fields (a getter costs the user's loops): they are replaced when the heap grows.
  * `malloc` and `free` are the gate's own closures (notes/hot-path.md: +45% over method chains), rebound
  * when the heap grows: call them through the allocator rather than keeping them in a variable.
+ * They and the views are `declare`d: a class field would be stored twice (undefined, then the value),
+ * and V8 then loads and checks it on every call instead of treating it as a constant until growth.
  */
 export class ComposedAllocator implements Allocator {
-  buffer!: ArrayBuffer | SharedArrayBuffer;
-  u8!: Uint8Array;
-  i8!: Int8Array;
-  u16!: Uint16Array;
-  i16!: Int16Array;
-  u32!: Uint32Array;
-  i32!: Int32Array;
-  f32!: Float32Array;
-  f64!: Float64Array;
+  declare buffer: ArrayBuffer | SharedArrayBuffer;
+  declare u8: Uint8Array;
+  declare i8: Int8Array;
+  declare u16: Uint16Array;
+  declare i16: Int16Array;
+  declare u32: Uint32Array;
+  declare i32: Int32Array;
+  declare f32: Float32Array;
+  declare f64: Float64Array;
   /** the front gate's malloc, set by bindHotPath */
-  malloc!: (size: number) => Ptr;
+  declare malloc: (size: number) => Ptr;
   /** the front gate's free, set by bindHotPath */
-  free!: (ptr: Ptr) => void;
+  declare free: (ptr: Ptr) => void;
   private readonly gate: FrontGate;
   private readonly backend: HeapBackend;
   private readonly viewHolders: readonly HeapViewHolder[];
