@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { HakmemError, PRESET_NAMES, ROLES, isBoxPath, loadVariant, type BoxChoice, type VariantConfig } from '../../composition/src/node.ts';
 import { UsageError } from './flags.ts';
+import { removeOnExit } from '../runner/temp-files.ts';
 
 /** One `--swap ROLE=boxA,boxB`: the boxes to try in one role. */
 export interface Swap {
@@ -47,6 +48,7 @@ export async function swapVariants(base: string, swaps: readonly Swap[]): Promis
   }
   const config = baseConfig(base);
   const dir = mkdtempSync(join(tmpdir(), 'hakmem-swap-'));
+  removeOnExit(dir);
   return Promise.all(crossProduct(swaps).map(async (combo, index) => {
     const label = `${config.name}[${Object.entries(combo).map(([role, box]) => `${role}=${box}`).join(',')}]`;
     // the variants are written to a temporary folder: a path box must not be relative to it

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { bundleModule, prebuilt } from '../../runner/bundle.ts';
+import { removeOnExit } from '../../runner/temp-files.ts';
 
 const bundles = new Map<string, string>();
 
@@ -21,6 +22,7 @@ function bundled(entry: URL): string {
     const tag = createHash('sha256').update(source).digest('hex').slice(0, 8);
     outfile = join(tmpdir(), `hakmem-${basename(source, '.ts')}-${tag}-${process.pid}.mjs`);
     bundleModule(source, outfile);
+    removeOnExit(outfile);
     bundles.set(source, outfile);
   }
   return outfile;
