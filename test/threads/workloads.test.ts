@@ -14,3 +14,13 @@ describe('thread workloads on a shared hakmem heap', () => {
     });
   }
 });
+
+describe('larson warm-up rounds', () => {
+  it('are not counted as operations and leave the heap clean', async () => {
+    const params = { slots: 100, rounds: 2, iterations: 1000 };
+    const cold = await runThreadWorkload('larson', { threads: 2, params: { ...params, warmup: 0 }, heapBytes: 64 * 1024 * 1024, verify: true });
+    const warm = await runThreadWorkload('larson', { threads: 2, params: { ...params, warmup: 3 }, heapBytes: 64 * 1024 * 1024, verify: true });
+    expect(warm.ops).toBe(cold.ops);
+    expect(warm.ops).toBe(2 * 2 * 1000);
+  });
+});

@@ -5,7 +5,7 @@
  * seed + thread). Prints one JSON line: {"ops","seconds","opsPerSec"}.
  *
  *   hakmem-native-threads --workload larson|threadtest|xmalloc --threads N
- *     [--min N --max N --seed N --slots N --rounds N --iterations N --batch N --blocks N]
+ *     [--min N --max N --seed N --slots N --rounds N --iterations N --warmup N --batch N --blocks N]
  *
  * Time: CLOCK_MONOTONIC from the earliest thread start (after the start barrier) to the latest end.
  */
@@ -22,7 +22,7 @@
 #define XMALLOC_RING 4096
 
 typedef struct {
-  long min, max, seed, slots, rounds, iterations, batch, blocks;
+  long min, max, seed, slots, rounds, iterations, warmup, batch, blocks;
 } params_t;
 
 typedef struct {
@@ -68,9 +68,9 @@ static void run_larson(int t, uint32_t *rng) {
   void **own = larson_table + (long)t * P.slots;
   for (long i = 0; i < P.slots; i++) own[i] = malloc_written(P.min + xorshift(rng) % span, (unsigned char)i);
   pthread_barrier_wait(&bar);
-  starts[t] = now();
   void **row = own;
-  for (long round = 0; round < P.rounds; round++) {
+  for (long round = 0; round < P.warmup + P.rounds; round++) {
+    if (round == P.warmup) starts[t] = now();
     row = larson_table + ((t + round) % threads) * P.slots;
     for (long it = 0; it < P.iterations; it++) {
       uint32_t i = xorshift(rng) % P.slots;
@@ -139,7 +139,7 @@ static void *thread_main(void *arg) {
 int main(int argc, char **argv) {
   const char *name = NULL;
   threads = 1;
-  P = (params_t){16, 512, 42, 1000, 20, 50000, 1000, 1000000};
+  P = (params_t){16, 512, 42, 1000, 20, 50000, 0, 1000, 1000000};
   int defaults_for = -1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const char *f = argv[i];
@@ -152,6 +152,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(f, "--slots")) P.slots = v;
     else if (!strcmp(f, "--rounds")) P.rounds = v;
     else if (!strcmp(f, "--iterations")) P.iterations = v;
+    else if (!strcmp(f, "--warmup")) P.warmup = v;
     else if (!strcmp(f, "--batch")) P.batch = v;
     else if (!strcmp(f, "--blocks")) P.blocks = v;
     else {

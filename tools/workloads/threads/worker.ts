@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { attach } from '../../../composition/src/index.ts';
 import type { SharedAllocator, SharedHeapHandle } from '../../../composition/src/index.ts';
-import { createRng } from '../../../contracts/src/prng.ts';
+import { createRng, modU32 } from '../../../contracts/src/prng.ts';
 import { RING_HEAD, RING_SLOTS, RING_TAIL, barrier, larsonTableWord, ringWord } from './layout.ts';
 import { XMALLOC_BATCH, XMALLOC_RING } from './params.ts';
 import type { ThreadWorkloadName, ThreadWorkloadParams } from './params.ts';
@@ -33,25 +33,35 @@ function mallocWritten(a: SharedAllocator, size: number, value: number): number 
   return ptr;
 }
 
+/**
+ * One larson round on the row at ctrl word `row`, in a small function of its own with everything it
+ * reads passed in (as the single-thread loop in synthetic.ts), so the compiler can fold the allocator's
+ * malloc and free into it. modU32, not `%`: a uint32 above 2^31 makes `%` a call to fmod.
+ */
+function larsonRound(a: SharedAllocator, rng: () => number, row: number, slots: number, iterations: number, min: number, span: number): void {
+  for (let it = 0; it < iterations; it++) {
+    const i = row + modU32(rng(), slots);
+    a.free(ctrl[i]);
+    const size = min + modU32(rng(), span);
+    const ptr = a.malloc(size);
+    if (ptr === 0) oom(size);
+    a.u8[ptr] = it & 255;
+    ctrl[i] = ptr;
+  }
+}
+
 function larson(): [number, number] {
   const n = data.threads;
   const table = larsonTableWord(n);
   const own = table + data.thread * p.slots;
-  for (let i = 0; i < p.slots; i++) ctrl[own + i] = mallocWritten(alloc, p.min + (rng() % span), i & 255);
+  for (let i = 0; i < p.slots; i++) ctrl[own + i] = mallocWritten(alloc, p.min + modU32(rng(), span), i & 255);
   barrier(ctrl, n);
-  const start = performance.timeOrigin + performance.now();
   let row = own;
-  for (let round = 0; round < p.rounds; round++) {
+  let start = 0;
+  for (let round = 0; round < p.warmup + p.rounds; round++) {
+    if (round === p.warmup) start = performance.timeOrigin + performance.now();
     row = table + ((data.thread + round) % n) * p.slots;
-    for (let it = 0; it < p.iterations; it++) {
-      const i = rng() % p.slots;
-      alloc.free(ctrl[row + i]);
-      const size = p.min + (rng() % span);
-      const ptr = alloc.malloc(size);
-      if (ptr === 0) oom(size);
-      alloc.u8[ptr] = it & 255;
-      ctrl[row + i] = ptr;
-    }
+    larsonRound(alloc, rng, row, p.slots, p.iterations, p.min, span);
     barrier(ctrl, n);
   }
   const end = performance.timeOrigin + performance.now();
@@ -65,7 +75,7 @@ function threadtest(): [number, number] {
   const start = performance.timeOrigin + performance.now();
   for (let round = 0; round < p.rounds; round++) {
     for (let i = 0; i < p.batch; i++) {
-      const size = p.min + (rng() % span);
+      const size = p.min + modU32(rng(), span);
       const ptr = alloc.malloc(size);
       if (ptr === 0) oom(size);
       alloc.u8[ptr] = i & 255;
@@ -90,7 +100,7 @@ function produce(ring: number, count: number): void {
     waitChange(ring + RING_HEAD, head);
   }
   for (let i = 0; i < count; i++) {
-    const size = p.min + (rng() % span);
+    const size = p.min + modU32(rng(), span);
     const ptr = alloc.malloc(size);
     if (ptr === 0) oom(size);
     alloc.u8[ptr] = i & 255;
