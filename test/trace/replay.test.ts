@@ -36,6 +36,18 @@ describe('replayTrace', () => {
     expect(result.footprintBytes).toBe(6400 * 16);
   });
 
+  it('writes into every 4 KiB page a block covers, as the native harness does', () => {
+    const target = new CheckingTarget();
+    const writes: number[] = [];
+    target.writeByte = (ptr: number, offset: number) => {
+      CheckingTarget.prototype.writeByte.call(target, ptr, offset);
+      writes.push(ptr + offset);
+    };
+    // CheckingTarget places blocks from 16 up: 16..10016, then 10016..10116, then 10128..14128
+    replayTrace(target, parseMtrace(mtrace('+ 0x1000 0x2710', '+ 0x9000 0x64', '+ 0xa000 0xfa0')));
+    expect(writes).toEqual([16, 4096, 8192, 10016, 10128, 12288]);
+  });
+
   it('skips the write and treats null as free(null) for a malloc(0)', () => {
     const target = new CheckingTarget();
     target.malloc = (size: number) => (size === 0 ? 0 : CheckingTarget.prototype.malloc.call(target, size));
