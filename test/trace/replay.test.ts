@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMtrace, replayTrace, ReplayOutOfMemoryError } from '../../tools/trace/index.ts';
+import { createReplay, parseMtrace, replayTrace, ReplayOutOfMemoryError } from '../../tools/trace/index.ts';
 import { CheckingTarget } from './checking-target.ts';
 import { sharedTrace } from './shared-traces.ts';
 
@@ -26,6 +26,16 @@ describe('replayTrace', () => {
     expect(result.batchNs.p50).toBeLessThanOrEqual(result.batchNs.p99);
     expect(result.batchNs.p99).toBeLessThanOrEqual(result.batchNs.max);
     expect(result.opsPerSec).toBeGreaterThan(0);
+  });
+
+  it('replays again on the same target, every event each time, starting from no live block', () => {
+    const target = new CheckingTarget();
+    const replay = createReplay(target, parseMtrace(mtrace('+ 0x1000 0x10', '< 0x1000', '> 0x2000 0x20', '+ 0x3000 0x30', '- 0x3000')));
+    const first = replay();
+    const second = replay({ samples: 1 });
+    expect(target.calls).toEqual({ malloc: 4, free: 4, realloc: 2 });
+    expect(target.blocks.size).toBe(0);
+    expect(second).toMatchObject({ events: first.events, footprintAtEndBytes: 0x20, heldAfterFreeBytes: 0 });
   });
 
   it('samples about as often as asked, at most once per batch of 64 events', () => {

@@ -1,4 +1,4 @@
-import { replayTrace, type ParsedTrace, type ReplayResult } from '../trace/index.ts';
+import { createReplay, type ParsedTrace, type ReplayResult } from '../trace/index.ts';
 import { REPLAY_TIMED_PASSES, REPLAY_WARMUP_PASSES } from '../workloads/defaults.ts';
 import type { WorkloadTarget } from '../workloads/types.ts';
 import { measureRssGrowth } from './rss.ts';
@@ -29,16 +29,17 @@ export function replayPasses(
   passes: { readonly warmup: number; readonly timed: number } = { warmup: REPLAY_WARMUP_PASSES, timed: REPLAY_TIMED_PASSES },
 ): ReplayPasses {
   if (passes.warmup < 1 || passes.timed < 1) throw new RangeError('a replay needs at least one warm-up and one timed pass');
+  const replay = createReplay(target, trace);
   let sampled: ReplayResult | undefined;
   const rssGrowth = measureRssGrowth(() => {
-    sampled = replayTrace(target, trace);
+    sampled = replay();
   });
-  for (let pass = 1; pass < passes.warmup; pass++) replayTrace(target, trace, { samples: 1 });
+  for (let pass = 1; pass < passes.warmup; pass++) replay({ samples: 1 });
   let fastest: ReplayResult | undefined;
   for (let pass = 0; pass < passes.timed; pass++) {
     // the garbage of earlier passes is collected outside the timed loop (children run with --expose-gc)
     (globalThis as { gc?: () => void }).gc?.();
-    const run = replayTrace(target, trace, { samples: 1 });
+    const run = replay({ samples: 1 });
     if (fastest === undefined || run.seconds < fastest.seconds) fastest = run;
   }
   return { sampled: sampled!, rssGrowth, fastest: fastest! };
