@@ -109,6 +109,14 @@ describe.skipIf(!hasCompiler)('native harness', () => {
     expect(result.ops).toBe(7);
   });
 
+  it('replays into every page of a block, so its resident pages count the whole block', () => {
+    const file = writeTrace([[TRACE_OP_MALLOC, 0, 8 << 20], [TRACE_OP_FREE, 0, 0]], 1);
+    const result = runNative('glibc', { kind: 'replay', binaryFile: file });
+    expect(result.ops).toBe(2);
+    // one byte at the block's start made 4 KiB of it resident
+    if (result.hwmReset) expect(result.footprintBytes).toBeGreaterThan(7 << 20);
+  });
+
   it('rejects a trace whose slot is beyond its slotCount', () => {
     const file = writeTrace([[TRACE_OP_MALLOC, 5, 10]], 2);
     expect(() => runNative('glibc', { kind: 'replay', binaryFile: file })).toThrow(/slot beyond its slotCount/);

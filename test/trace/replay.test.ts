@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMtrace, replayTrace, ReplayOutOfMemoryError } from '../../tools/trace/index.ts';
+import { createReplay, parseMtrace, replayTrace, ReplayOutOfMemoryError } from '../../tools/trace/index.ts';
 import { CheckingTarget } from './checking-target.ts';
 import { sharedTrace } from './shared-traces.ts';
 
@@ -28,12 +28,34 @@ describe('replayTrace', () => {
     expect(result.opsPerSec).toBeGreaterThan(0);
   });
 
+  it('replays again on the same target, every event each time, starting from no live block', () => {
+    const target = new CheckingTarget();
+    const replay = createReplay(target, parseMtrace(mtrace('+ 0x1000 0x10', '< 0x1000', '> 0x2000 0x20', '+ 0x3000 0x30', '- 0x3000')));
+    const first = replay();
+    const second = replay({ samples: 1 });
+    expect(target.calls).toEqual({ malloc: 4, free: 4, realloc: 2 });
+    expect(target.blocks.size).toBe(0);
+    expect(second).toMatchObject({ events: first.events, footprintAtEndBytes: 0x20, heldAfterFreeBytes: 0 });
+  });
+
   it('samples about as often as asked, at most once per batch of 64 events', () => {
     const lines = Array.from({ length: 6400 }, (_, i) => `+ 0x${(0x1000 + i * 16).toString(16)} 0x10`);
     const result = replayTrace(new CheckingTarget(), parseMtrace(mtrace(...lines)), { samples: 20 });
     expect(result.series.event).toHaveLength(20);
     expect(result.series.liveBytes.at(-1)).toBe(6400 * 16);
     expect(result.footprintBytes).toBe(6400 * 16);
+  });
+
+  it('writes into every 4 KiB page a block covers, as the native harness does', () => {
+    const target = new CheckingTarget();
+    const writes: number[] = [];
+    target.writeByte = (ptr: number, offset: number) => {
+      CheckingTarget.prototype.writeByte.call(target, ptr, offset);
+      writes.push(ptr + offset);
+    };
+    // CheckingTarget places blocks from 16 up: 16..10016, then 10016..10116, then 10128..14128
+    replayTrace(target, parseMtrace(mtrace('+ 0x1000 0x2710', '+ 0x9000 0x64', '+ 0xa000 0xfa0')));
+    expect(writes).toEqual([16, 4096, 8192, 10016, 10128, 12288]);
   });
 
   it('skips the write and treats null as free(null) for a malloc(0)', () => {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { pinnedCommand } from './pinned.ts';
 import { basename, extname } from 'node:path';
+import { REPLAY_TIMED_PASSES, REPLAY_WARMUP_PASSES } from '../workloads/defaults.ts';
 import type { RunResult, SyntheticSpec } from '../workloads/types.ts';
 import { findNativeAllocator, resolveLibrary } from './allocators.ts';
 import { buildHarness } from './build.ts';
@@ -56,7 +57,9 @@ export function nativeAvailability(name: string, options: NativeOptions = {}): N
 }
 
 function harnessArguments(spec: NativeSpec): string[] {
-  if (spec.kind === 'replay') return ['--replay', spec.binaryFile];
+  if (spec.kind === 'replay') {
+    return ['--replay', spec.binaryFile, '--warmup-passes', String(REPLAY_WARMUP_PASSES), '--timed-passes', String(REPLAY_TIMED_PASSES)];
+  }
   return [
     '--workload', spec.workload,
     '--iterations', String(spec.iterations),

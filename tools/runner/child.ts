@@ -55,41 +55,21 @@ function downsampled(series: ReplayStats['series']): ReplayStats['series'] {
   };
 }
 
-/**
- * Untimed replays on throwaway instances between the sampled pass and the timed one. The replay loop's
- * optimised code had inlined the first instance's closures; meeting new ones, it deoptimised and was
- * compiled again inside the timed pass (bc-series under load: 169 ms with no extra pass, 107 ms with one,
- * 37 ms with two, batch p50 unchanged). A program keeps its allocator: the switch is the harness's cost.
- */
-const REPLAY_WARMUP_INSTANCES = 2;
-
-/**
- * replayTrace samples the footprint inside its timed loop, and a hakmem stats() costs tens of
- * microseconds, so the timed pass samples once (at the end) and the series and peak footprint
- * come from a full-sampling pass before it, which doubles as the warm-up.
- */
+/** The passes of replayPasses on one instance; the heap map comes from another, built after them. */
 async function runReplayRequest(request: ChildRequest, spec: PreparedReplay, build: () => BuiltTarget): Promise<ChildReport> {
-  const { replayTrace } = await import('../trace/index.ts');
+  const { replayPasses } = await import('./replay-passes.ts');
   const trace = await loadPreparedReplay(spec);
-  // RSS growth is taken over this first pass: later instances reuse the memory earlier ones freed
-  // (glibc keeps it), so their growth undercounts, down to a few hundred KiB for 20 MiB live
-  let sampled: ReturnType<typeof replayTrace> | undefined;
-  const rss = measureRssGrowth(() => {
-    sampled = replayTrace(build().target, trace);
-  });
+  const { target, ownCountIncomplete } = build();
+  const { sampled, rssGrowth: rss, fastest: timed } = replayPasses(target, trace);
   let map: HeapMap | undefined;
   if (request.heapMap) {
-    const { target, heapMap } = build();
+    const { target: mapped, heapMap } = build();
     if (heapMap) {
-      playTraceKeepingLeaks(target, trace);
+      playTraceKeepingLeaks(mapped, trace);
       map = heapMap();
     }
   }
-  for (let i = 0; i < REPLAY_WARMUP_INSTANCES; i++) replayTrace(build().target, trace, { samples: 1 });
-  const { target: fresh, ownCountIncomplete } = build();
-  (globalThis as { gc?: () => void }).gc?.();
-  const timed = replayTrace(fresh, trace, { samples: 1 });
-  const replay = { ...sampled!, seconds: timed.seconds, opsPerSec: timed.opsPerSec, batchNs: timed.batchNs };
+  const replay = { ...sampled, seconds: timed.seconds, opsPerSec: timed.opsPerSec, batchNs: timed.batchNs };
   const result: RunResult = {
     target: request.target,
     workload: replayWorkloadName(spec.file),

@@ -2,8 +2,8 @@ export { DEFAULT_MAX_TEXT_BYTES, parseMtrace } from './parse.ts';
 export type { ParseOptions } from './parse.ts';
 export type { ParsedTrace, TraceEvents } from './parsed-trace.ts';
 export { TraceInputError, TraceParseError } from './trace-parse-error.ts';
-export { replayTrace, ReplayOutOfMemoryError } from './replay.ts';
-export type { ReplayOptions, ReplayResult } from './replay.ts';
+export { createReplay, replayTrace, ReplayOutOfMemoryError } from './replay.ts';
+export type { Replay, ReplayOptions, ReplayResult } from './replay.ts';
 export {
   decodeTraceBinary,
   encodeTraceBinary,

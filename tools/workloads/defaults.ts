@@ -26,3 +26,17 @@ export function syntheticSpec(workload: SyntheticWorkloadName, overrides: Partia
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
   return { kind: 'synthetic', workload, ...WORKLOAD_DEFAULTS[workload], ...defined };
 }
+
+/**
+ * Untimed replays of a trace before the timed ones, on the same allocator in the same process, for JS
+ * targets and native ones alike: a JS target's code is warm by then (as in a program that keeps its
+ * allocator), and both sides time a heap that has served the trace before.
+ */
+export const REPLAY_WARMUP_PASSES = 2;
+
+/**
+ * Timed replays after those, on both sides; the fastest is reported. A trace replays in 5-15 ms,
+ * a few scheduler slices: on a shared machine one pass lost tens of milliseconds to other jobs, and
+ * interference only ever adds time.
+ */
+export const REPLAY_TIMED_PASSES = 3;
