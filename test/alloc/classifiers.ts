@@ -20,7 +20,8 @@ export function blocks(headerBytes: number): Blocks {
     return out;
   };
   const smallBlocks = take(() => r.smallRefill.refill(3), r.smallList, 3);
-  const midBlocks = take(() => r.midRefill.refill(2), r.midList, 2);
+  // mid blocks span pages, so each refill carves one fresh: four refills give four blocks
+  const midBlocks = [1, 2, 3, 4].flatMap(() => take(() => r.midRefill.refill(2), r.midList, 2));
   const pages = r.arena.allocSpan(64 * 1024, 4096);
   const slab = r.superSlab.allocSpan(65536, 65536);
   r.superSlab.allocSpan(65536, 65536);

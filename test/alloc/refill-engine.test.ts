@@ -25,12 +25,43 @@ describe('refill-engine', () => {
 
   it('touches the carved blocks\' pages, and only those', () => {
     const r = rig({ refill: 4 });
+    const cls = r.small.lookup[2048 >>> r.small.granuleShift]; // 2 KiB blocks: 4 carved = 8 KiB, two pages
+    expect(r.small.sizes[cls]).toBe(2048);
     const before = r.heap.touchedBytes();
-    const first = r.smallRefill.refill(r.small.count - 1); // 8 KiB blocks: 4 carved = 32 KiB
+    const first = r.smallRefill.refill(cls);
     const data = r.heap.touchedBytes() - before;
-    expect(data).toBeGreaterThanOrEqual(32 * 1024);
+    expect(r.smallList.length(cls)).toBe(3);
+    expect(data).toBeGreaterThanOrEqual(8 * 1024);
     expect(data).toBeLessThan(64 * 1024);
     expect(first).not.toBe(0);
+  });
+
+  it('carves a block of a page or more one at a time, and takes recycled ones by the refill count', () => {
+    const r = rig({ refill: 4, capacity: 8 });
+    const cls = 5; // a mid class: every block spans pages of its own
+    const stride = r.mid.strides[cls];
+    const before = r.heap.touchedBytes();
+    const first = r.midRefill.refill(cls);
+    // one block's pages and the (at most six) metadata pages describing them, not four blocks'
+    expect(r.heap.touchedBytes() - before).toBeLessThanOrEqual(Math.ceil(stride / 4096) * 4096 + 6 * 4096);
+    expect(r.midList.length(cls)).toBe(0);
+    const second = r.midRefill.refill(cls);
+    expect(second).toBe(first + stride); // the same chunk, carved on
+    const chunk = first >>> 16;
+    expect([slabWord(r.heap, chunk, SLAB_CARVED), slabWord(r.heap, chunk, SLAB_USED)]).toEqual([2, 2]);
+    expect(r.sink.events.filter(([kind]) => kind === EVENT_REFILL).map(([, , got]) => got)).toEqual([1, 1]);
+    // recycled blocks come back four at a time, fresh ones one at a time
+    const third = r.midRefill.refill(cls);
+    const fourth = r.midRefill.refill(cls);
+    r.heap.i32[first >>> 2] = second;
+    r.heap.i32[second >>> 2] = third;
+    r.heap.i32[third >>> 2] = 0;
+    r.midPool.returnBlocks(first, 3);
+    expect(r.midRefill.refill(cls)).not.toBe(0);
+    expect(r.midList.length(cls)).toBe(3); // the three recycled and one fresh: four, one handed out
+    expect([slabWord(r.heap, chunk, SLAB_CARVED), slabWord(r.heap, chunk, SLAB_USED)]).toEqual([5, 5]);
+    expect(fourth).toBe(first + 3 * stride);
+    expect(tallyErrors(r.heap, (t) => r.midPool.check(t))).toEqual([]);
   });
 
   it('contract B: a new refill count is used by the next refill; live lists are untouched', () => {
@@ -60,12 +91,12 @@ describe('refill-engine', () => {
   it('the mid engine reads the policy after the small classes', () => {
     const r = rig({ refill: 2 });
     const count = r.small.count + r.mid.count;
-    const refills = new Int32Array(count).fill(2);
-    refills[r.small.count + 5] = 6;
-    r.policy.publish(refills, new Int32Array(count).fill(64));
+    const capacities = new Int32Array(count).fill(64);
+    capacities[r.small.count + 5] = 6;
+    r.policy.publish(new Int32Array(count).fill(2), capacities);
     r.midRefill.refill(5);
-    expect(r.midList.length(5)).toBe(5);
-    expect(r.sink.events.at(-1)).toEqual([EVENT_REFILL, r.small.count + 5, 6]);
+    expect(r.midList.capacities[5]).toBe(6);
+    expect(r.sink.events.at(-1)).toEqual([EVENT_REFILL, r.small.count + 5, 1]);
   });
 
   it('takes blocks from the chunk freelist before carving fresh ones', () => {
@@ -90,17 +121,17 @@ describe('refill-engine', () => {
   });
 
   it('moves to a new chunk when the current one is carved out, retiring it as full', () => {
-    const r = rig({ refill: 5 });
-    const cls = r.small.count - 1; // 8 KiB: 8 per 64 KiB chunk
-    expect(r.small.capacities[cls]).toBe(8);
+    const r = rig({ refill: 20, capacity: 32 });
+    const cls = r.small.lookup[2048 >>> r.small.granuleShift]; // 2 KiB: 32 per 64 KiB chunk
+    expect(r.small.capacities[cls]).toBe(32);
     const a = r.smallRefill.refill(cls);
     while (r.smallList.hotOps().pop(cls) !== 0);
     const b = r.smallRefill.refill(cls);
     const got = [b];
     for (let x = r.smallList.hotOps().pop(cls); x !== 0; x = r.smallList.hotOps().pop(cls)) got.push(x);
-    expect(got.length).toBe(5);
-    expect(got.filter((x) => x >>> 16 === a >>> 16).length).toBe(3);
-    expect(got.filter((x) => x >>> 16 !== a >>> 16).length).toBe(2);
+    expect(got.length).toBe(20);
+    expect(got.filter((x) => x >>> 16 === a >>> 16).length).toBe(12);
+    expect(got.filter((x) => x >>> 16 !== a >>> 16).length).toBe(8);
     expect(slabWord(r.heap, a >>> 16, SLAB_STATE)).toBe(SLAB_STATE_FULL);
     expect(tallyErrors(r.heap, (t) => r.smallPool.check(t))).toEqual([]);
   });

@@ -26,6 +26,24 @@ describe('synthetic workloads', () => {
     expect(target.calls).toEqual(expected);
   });
 
+  it('write a block above a page every 4 KiB and at its last byte, a smaller one at its first byte only', () => {
+    class OffsetTarget extends RecordingTarget {
+      readonly writes = new Map<number, number[]>();
+      override writeByte(ptr: number, offset: number, value: number): void {
+        this.writes.set(ptr, [...(this.writes.get(ptr) ?? []), offset]);
+        super.writeByte(ptr, offset, value);
+      }
+    }
+    const target = new OffsetTarget();
+    runSynthetic(target, syntheticSpec('random_mixed', { iterations: 200, ws: 4, min: 16, max: 12289, seed: 3 }));
+    const mallocs = target.calls.flatMap((call) => (call[0] === 'malloc' ? [[call[1], call[2]] as const] : []));
+    expect(mallocs.some(([size]) => size <= 4096) && mallocs.some(([size]) => size > 8192)).toBe(true);
+    for (const [size, ptr] of mallocs) {
+      const pages = Array.from({ length: Math.ceil(size / 4096) - 1 }, (_, k) => (k + 1) * 4096);
+      expect(target.writes.get(ptr)).toEqual(size > 4096 ? [0, ...pages, size - 1] : [0]);
+    }
+  });
+
   it('repeat the same sequence for a seed and another one for another seed', () => {
     const run = (seed: number) => {
       const target = new RecordingTarget();

@@ -8,7 +8,9 @@
  * Synthetic workloads (identical, call for call, to the TypeScript side):
  *   ws slots, all NULL; r = xorshift32(seed, 0 -> 1); for i in 0..iterations-1:
  *     slot = r() % ws; if (slots[slot]) free(slots[slot]);
- *     size = min + r() % (max - min + 1); p = malloc(size); p[0] = (unsigned char)i; slots[slot] = p;
+ *     size = min + r() % (max - min + 1); p = malloc(size); p[0] = (unsigned char)i;
+ *     if (size > 4096) { p[k] = 1 for k = 4096, 8192, ... < size; p[size - 1] = 1; }  (every page used)
+ *     slots[slot] = p;
  *   then every slot is freed (not timed). random_mixed, mid, large and whale are this loop with
  *   the caller's min/max/ws. One operation = one iteration.
  *
@@ -52,7 +54,7 @@
 #endif
 
 #define BATCH_OPS 64
-/* a replay writes a byte into every page of this size a block covers, as tools/trace/replay.ts does */
+/* blocks are written once in every page of this size they cover, as the TypeScript drivers do */
 #define PAGE_BYTES 4096u
 
 enum { OP_MALLOC = 0, OP_FREE = 1, OP_REALLOC = 2 };
@@ -174,6 +176,16 @@ static timing timing_for(uint64_t ops) {
   return t;
 }
 
+/*
+ * A block larger than a page is used page by page, as tools/workloads/synthetic.ts does it: RSS counts
+ * only pages written, and with the first byte alone the untouched tails of mid and large blocks never
+ * became resident, while a hakmem heap counts every page it hands out.
+ */
+static void touch_pages(unsigned char *p, uint32_t size) {
+  for (uint32_t k = PAGE_BYTES; k < size; k += PAGE_BYTES) p[k] = 1;
+  p[size - 1] = 1;
+}
+
 static void run_synthetic(const synthetic_spec *s, timing *t) {
   void **slots = harness_memory((size_t)s->ws * sizeof(void *));
   uint32_t rng = s->seed ? s->seed : 1;
@@ -185,6 +197,7 @@ static void run_synthetic(const synthetic_spec *s, timing *t) {
     unsigned char *p = malloc(size);
     if (!p) die("malloc returned NULL");
     p[0] = (unsigned char)i;
+    if (size > PAGE_BYTES) touch_pages(p, size);
     slots[slot] = p;
     if ((i + 1) % BATCH_OPS == 0) {
       uint64_t now = now_ns();
