@@ -4,7 +4,7 @@ import type { VariantConfig } from './variant.ts';
 export const PRESETS: Readonly<Record<string, VariantConfig>> = {
   hakmem: {
     name: 'hakmem',
-    description: 'no header: a live tag per 16 bytes (the class of the live block starting there) gives free the class and catches every double free, PageArena on, fixed refill policy',
+    description: 'class from the slab table (no header), a live bit per 16 bytes catches every double free, PageArena on, fixed refill policy',
   },
   'hakmem-fast': {
     name: 'hakmem-fast',
@@ -33,7 +33,7 @@ export const PRESETS: Readonly<Record<string, VariantConfig>> = {
   },
   'hakmem-mt': {
     name: 'hakmem-mt',
-    description: 'for a heap shared by worker threads (createSharedHeap/attach): no span caches and no live tags, which would be per thread',
+    description: 'for a heap shared by worker threads (createSharedHeap/attach): no span caches and no live bits, which would be per thread',
     options: { checks: 'slab', pageArena: { enable: false }, l25: { cacheSlots: 0 }, whale: { cacheSlots: 0 } },
   },
 };

@@ -146,8 +146,8 @@ function sharedVariant(variant: ResolvedVariant): ResolvedVariant {
     ...variant,
     options: {
       ...options,
-      // live tags are kept per thread: a block freed by another thread would look not live
-      checks: options.checks === 'live-tag' ? 'slab' : options.checks,
+      // live bits are kept per thread: a block freed by another thread would look not live
+      checks: options.checks === 'live-bit' ? 'slab' : options.checks,
       pageArena: { ...options.pageArena, enable: false },
       l25: { cacheSlots: 0 },
       whale: { cacheSlots: 0 },

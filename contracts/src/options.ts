@@ -2,10 +2,10 @@ import { throwBadConfig } from './errors.ts';
 import { MID_MAX, SMALL_MAX } from './types.ts';
 
 /**
- * `live-tag`: a class byte per 16 bytes catches every double free and every bad pointer; `slab`: block start and
+ * `live-bit`: a bit per 16 bytes catches every double free and every bad pointer; `slab`: block start and
  * carved checks, a double free caught only while the block heads its list (shared heaps); `none`: no checks.
  */
-export type FreeChecks = 'live-tag' | 'slab' | 'none';
+export type FreeChecks = 'live-bit' | 'slab' | 'none';
 
 /** Every tunable of a composed allocator, with its default, in one place. */
 export interface AllocatorOptions {
@@ -61,7 +61,7 @@ export const OPTION_SCHEMA: Readonly<Record<string, OptionSpec>> = {
   'heap.bytes': { kind: 'number', default: 1024 * MiB, min: 8 * MiB, max: 4096 * MiB - 65536, multipleOf: 65536, env: 'HAKMEM_HEAP_BYTES' },
   'heap.grow': { kind: 'boolean', default: true, env: 'HAKMEM_HEAP_GROW' },
   oom: { kind: 'choice', default: 'null', choices: ['null', 'throw'], env: 'HAKMEM_OOM' },
-  checks: { kind: 'choice', default: 'live-tag', choices: ['live-tag', 'slab', 'none'], env: 'HAKMEM_CHECKS' },
+  checks: { kind: 'choice', default: 'live-bit', choices: ['live-bit', 'slab', 'none'], env: 'HAKMEM_CHECKS' },
   'refill.small': { kind: 'number', default: 32, min: 1, max: 1024, env: 'HAKMEM_REFILL_SMALL' },
   'refill.mid': { kind: 'number', default: 4, min: 1, max: 256, env: 'HAKMEM_REFILL_MID' },
   'refill.smallBytes': { kind: 'number', default: 4096, min: 16, max: 64 * MiB, env: 'HAKMEM_REFILL_SMALL_BYTES' },

@@ -15,7 +15,7 @@ function buildList(descriptor: BoxDescriptor, heap: HeapBackend, pool: SharedPoo
   const defaults = resolveOptions({}, {});
   return buildBox<ThreadFreelist>(descriptor, {
     needs: { 'heap-backend': heap, 'shared-pool': pool, 'event-ring': events, classifier: { catchesEveryDoubleFree: !checkHead } },
-    options: { checks: 'live-tag', listCapacity: { ...defaults.listCapacity, small: capacity } },
+    options: { checks: 'live-bit', listCapacity: { ...defaults.listCapacity, small: capacity } },
     tier: 'small',
   });
 }

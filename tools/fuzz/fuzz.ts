@@ -293,6 +293,6 @@ export function promisedChecks(variant: ResolvedVariant): PromisedChecks {
   const bySegment = variant.boxes.classifier === 'class-by-segment';
   return {
     pointers: !bySegment || variant.options.checks !== 'none',
-    lateDoubleFree: !bySegment || variant.options.checks === 'live-tag',
+    lateDoubleFree: !bySegment || variant.options.checks === 'live-bit',
   };
 }

@@ -14,8 +14,7 @@ const LIST_BYTES = 32 * 1024;
 /**
  * The yardstick: the `hakmem` preset's small tier (its size classes, slab geometry, refill counts and list
  * capacities bounded in bytes, the push tally in the head word's low bits and the pop count that bound a
- * list exactly, the live tag per 16 bytes (the live block's class) set on malloc and read and cleared on
- * free, with the precise diagnosis on the slow path)
+ * list exactly, the live bit per 16 bytes on malloc and free with the precise diagnosis on the slow path)
  * hand-fused into one scope: no DI, no box boundaries, closures over constant views and local copies of
  * constants as the composed boxes build them. It serves 0-8 KiB only (enough for random_mixed). A
  * composed variant is reported as a ratio to it: `hakmem bench random_mixed --variant hakmem --variant fused`.
@@ -26,8 +25,7 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): YardstickAllocat
   const mem = new Int32Array(buffer);
   const slabCount = heapBytes >>> SLAB_SHIFT;
   const meta = new Int32Array(buffer, 0, slabCount * META_WORDS);
-  // per 16 bytes: the class + 1 of the live block starting there, else 0
-  const tags = new Uint8Array(heapBytes >>> 4);
+  const live = new Uint8Array(heapBytes >>> 7);
   let nextSlab = Math.ceil((slabCount * META_WORDS * 4) / SLAB_BYTES);
   const classes = buildSizeClassTable(smallClassSpec(0));
   const { lookup, strides, inverseStrides, capacities: slabCapacities } = classes;
@@ -116,7 +114,7 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): YardstickAllocat
     checked(cls, keep);
   };
 
-  /** No live tag: say precisely what is wrong. */
+  /** A clear live bit: say precisely what is wrong. */
   const freeSlow = (ptr: number): void => {
     if ((ptr >>> 0) !== ptr || ptr < SLAB_BYTES || ptr >= heapBytes) throwBadPointer(ptr, 'outside the heap');
     const slab = ptr >>> SLAB_SHIFT;
@@ -130,6 +128,8 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): YardstickAllocat
   };
 
   // constants as locals: imported or module-level ones are checked loads from the module's scope on every call
+  const slabShift = SLAB_SHIFT;
+  const metaWords = META_WORDS;
   const smallMax = SMALL_MAX;
   const malloc = (size: number): number => {
     if (size > smallMax || (size >>> 0) !== size) throwBadSize(size, smallMax);
@@ -143,23 +143,26 @@ export function createFusedSmallAllocator(heapBytes = 1 << 30): YardstickAllocat
       block = refill(cls);
       if (block === 0) return 0;
     }
-    tags[block >>> 4] = cls + 1;
+    live[block >>> 7] |= 1 << ((block >>> 4) & 7);
     return block;
   };
 
   const free = (ptr: number): void => {
     if (ptr === 0) return;
-    const index = ptr >>> 4;
-    const tag = tags[index];
-    if (tag > 0 && index << 4 === ptr) {
-      tags[index] = 0;
-      const cls = tag - 1;
-      const word = heads[cls];
-      const tally = (word + 1) & 15;
-      mem[ptr >>> 2] = word & -16;
-      heads[cls] = ptr | tally;
-      if (tally === 0) tallyWrapped(cls);
-      return;
+    if ((ptr >>> 0) === ptr && ptr < heapBytes && (ptr & 15) === 0) {
+      const byte = ptr >>> 7;
+      const bit = 1 << ((ptr >>> 4) & 7);
+      const bits = live[byte];
+      if ((bits & bit) !== 0) {
+        live[byte] = bits ^ bit;
+        const cls = meta[(ptr >>> slabShift) * metaWords] - 1;
+        const word = heads[cls];
+        const tally = (word + 1) & 15;
+        mem[ptr >>> 2] = word & -16;
+        heads[cls] = ptr | tally;
+        if (tally === 0) tallyWrapped(cls);
+        return;
+      }
     }
     freeSlow(ptr);
   };

@@ -11,10 +11,9 @@ const SLAB_OFFSET_MASK = (1 << SLAB_SHIFT) - 1;
 /**
  * No header: a freed block's class is in its slab's tag (pointer >>> 16 indexes the slab table). What
  * free checks on its fast path is the `checks` option:
- * - `live-tag`: a byte per 16 bytes, the class of the live block starting there (0 elsewhere), set by
- *   malloc, read and cleared by free. One load gives free both the class and the proof that a live block
- *   starts there, so every double free and every free of a block that is not live is caught; the
- *   precise diagnosis (interior, never carved, outside) runs only when the tag is 0.
+ * - `live-bit`: a bit per 16 bytes, set by malloc, tested and cleared by free. A set bit proves a live
+ *   block starts there, so every double free and every free of a block that is not live is caught; the
+ *   precise diagnosis (interior, never carved, outside) runs only when the bit is clear.
  * - `slab`: block start (an exact multiply by the stride's inverse) and carved checks; the thread list
  *   catches a block freed twice in a row. For shared heaps, where per-thread bits cannot work.
  * - `none`: the class straight from the slab tag, only kept inside the heap (the `hakmem-fast` preset).
@@ -23,8 +22,7 @@ export class SegmentClassifier implements BlockClassifier {
   readonly name = 'class-by-segment';
   readonly headerBytes = 0;
   readonly catchesEveryDoubleFree: boolean;
-  /** per 16 bytes of heap: 0, or the tag of the live block starting there (see tagOf) */
-  private tags: Uint8Array;
+  private live: Uint8Array;
 
   constructor(
     private readonly backend: HeapBackend,
@@ -32,42 +30,40 @@ export class SegmentClassifier implements BlockClassifier {
     private readonly mid: SizeClassTable,
     private readonly checks: FreeChecks,
   ) {
-    this.catchesEveryDoubleFree = checks === 'live-tag';
-    if (small.count + mid.count >= 256) throw new RangeError(`class-by-segment: ${small.count} + ${mid.count} classes do not fit a one-byte tag`);
-    this.tags = new Uint8Array(0);
+    this.catchesEveryDoubleFree = checks === 'live-bit';
+    this.live = new Uint8Array(checks === 'live-bit' ? backend.layout.heapBytes >>> 7 : 0);
   }
 
   /** Built from a fresh copy of the factory per call: see specialise(). */
   hotOps(): ClassifierHotOps {
-    // The full lookup says precisely what is wrong; a valid block whose tag is 0 was freed already.
+    // The full lookup says precisely what is wrong; a valid block whose live bit is clear was freed already.
     const slow = (ptr: number): number => this.peek(ptr);
     return specialise(segmentHotOps)(
       this.checks, this.backend.i32, this.backend.layout.heapBytes, this.backend.layout.slabTableWord, this.small.strides,
-      this.small.inverseStrides, this.liveTags(), this.small.count, SLAB_SHIFT, SLAB_WORDS, SLAB_CARVED, SLAB_OFFSET_MASK,
-      SLAB_KIND_SMALL, SLAB_KIND_MID, MID_CLASS_BASE, slow,
+      this.small.inverseStrides, this.liveBits(), SLAB_SHIFT, SLAB_WORDS, SLAB_CARVED, SLAB_OFFSET_MASK, SLAB_KIND_SMALL,
+      SLAB_KIND_MID, MID_CLASS_BASE, slow,
     );
   }
 
   peek(ptr: number): number {
     const cls = resolveSlabBlock(this.backend.i32, this.backend.layout, this.small, this.mid, ptr);
-    if (this.checks === 'live-tag' && cls !== RESOLVE_PAGES && this.tags[ptr >>> 4] !== this.tagOf(cls)) throwDoubleFree(ptr);
+    if (this.checks === 'live-bit' && cls !== RESOLVE_PAGES && !this.isLive(ptr)) throwDoubleFree(ptr);
     return cls;
   }
 
-  /** small classes are tags 1..small.count, Mid's follow them */
-  private tagOf(tierClass: number): number {
-    return tierClass < MID_CLASS_BASE ? tierClass + 1 : tierClass - MID_CLASS_BASE + this.small.count + 1;
+  private isLive(ptr: number): boolean {
+    return (this.live[ptr >>> 7] & (1 << ((ptr >>> 4) & 7))) !== 0;
   }
 
-  /** The tags cover the memory the heap has now (a byte per 16), and grow with it: a heap reserved large costs nothing until it is used. */
-  private liveTags(): Uint8Array {
-    const wanted = this.checks === 'live-tag' ? this.backend.buffer.byteLength >>> 4 : 0;
-    if (this.tags.length < wanted) {
+  /** The bits cover the whole heap; if the heap has grown since they were made, they grow with it. */
+  private liveBits(): Uint8Array {
+    const wanted = this.checks === 'live-bit' ? this.backend.layout.heapBytes >>> 7 : 0;
+    if (this.live.length < wanted) {
       const grown = new Uint8Array(wanted);
-      grown.set(this.tags);
-      this.tags = grown;
+      grown.set(this.live);
+      this.live = grown;
     }
-    return this.tags;
+    return this.live;
   }
 }
 
@@ -84,8 +80,7 @@ function segmentHotOps(
   slabTable: number,
   strides: Int32Array,
   inverse: Float64Array,
-  tags: Uint8Array,
-  smallCount: number,
+  live: Uint8Array,
   slabShift: number,
   slabWords: number,
   slabCarved: number,
@@ -95,21 +90,21 @@ function segmentHotOps(
   midBase: number,
   slow: (ptr: number) => number,
 ): ClassifierHotOps {
-  // Mid's tags follow the small classes': tag - midShift is Mid's tier class
-  const midShift = smallCount + 1 - midBase;
-  const stampTag = (ptr: number, tierClass: number): void => {
-    tags[ptr >>> 4] = tierClass < midBase ? tierClass + 1 : tierClass + midShift;
+  const stampLive = (ptr: number, _tierClass: number): void => {
+    live[ptr >>> 7] |= 1 << ((ptr >>> 4) & 7);
   };
   const stampNothing = (_ptr: number, _tierClass: number): void => {};
-  // A tag says a live block of that class starts exactly here, so block-start and carved checks can wait
-  // for the slow path. `(index << 4) === ptr` admits only 16-aligned numbers below 2^31; a pointer past the
-  // heap reads past the tags (undefined, not > 0). Kept short: its bytecode counts against a caller's inlining budget.
-  const resolveTag = (ptr: number): number => {
-    const index = ptr >>> 4;
-    const tag = tags[index];
-    if (tag > 0 && index << 4 === ptr) {
-      tags[index] = 0;
-      return tag <= smallCount ? tag - 1 : tag - midShift;
+  // A set bit says a live block starts exactly here, so block-start and carved checks can wait for the slow
+  // path. `((ptr & -16) >>> 0) === ptr` admits only 16-aligned u32 numbers; a pointer past the heap reads
+  // past the bits (undefined, no bit set). Kept short: its bytecode counts against a caller's inlining budget.
+  const resolveLive = (ptr: number): number => {
+    const byte = ptr >>> 7;
+    const bit = 1 << ((ptr >>> 4) & 7);
+    const bits = live[byte];
+    if (((ptr & -16) >>> 0) === ptr && (bits & bit) !== 0) {
+      live[byte] = bits ^ bit;
+      const tag = i32[slabTable + (ptr >>> slabShift) * slabWords];
+      return tag >>> 24 === kindSmall ? tag & 255 : (tag & 255) + midBase;
     }
     return slow(ptr);
   };
@@ -134,7 +129,7 @@ function segmentHotOps(
     }
     return slow(ptr);
   };
-  if (checks === 'live-tag') return { stamp: stampTag, resolve: resolveTag };
+  if (checks === 'live-bit') return { stamp: stampLive, resolve: resolveLive };
   return { stamp: stampNothing, resolve: checks === 'slab' ? resolveSlab : resolveUnchecked };
 }
 

@@ -95,7 +95,7 @@ export class FrontGateBox implements FrontGate {
     const midRefill = mid.refill;
     const refillMid = (cls: number, size: number): number => {
       const block = midRefill.refill(cls);
-      return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls + MID_CLASS_BASE);
+      return block === 0 ? this.retryAfterReclaim(size, 0) : this.stampRefilled(block, cls);
     };
     const { pop: popMid, push: pushMid } = mid.freelist.hotOps();
     return specialise(midHotOps)(mid.classes.maxSize, MID_CLASS_BASE, mid.classes.lookup, popMid, pushMid, stamp, refillMid, mallocRun, freeRun);
@@ -153,8 +153,8 @@ export class FrontGateBox implements FrontGate {
    * A refill may have grown the memory, and then the calling closure's views are the old ones: the
    * block is stamped through the operations built after the growth.
    */
-  private stampRefilled(block: number, tierClass: number): number {
-    this.builtOps().stamp(block, tierClass);
+  private stampRefilled(block: number, cls: number): number {
+    this.builtOps().stamp(block, cls);
     return block;
   }
 
@@ -279,7 +279,7 @@ function midHotOps(
       const cls = midLookup[(size + 1023) >>> 10];
       const block = popMid(cls);
       if (block === 0) return refillMid(cls, size);
-      stamp(block, cls + midBase);
+      stamp(block, cls);
       return block;
     }
     return mallocRun(size);
