@@ -54,6 +54,13 @@ export function takeFromChunk(
   return Math.max(0, fresh);
 }
 
+/** Whether `chunk` can still give a block: a recycled one on its freelist, or room to carve. */
+export function chunkHasBlocks(heap: HeapBackend, chunk: number): boolean {
+  const mem = heap.i32;
+  const meta = heap.layout.slabTableWord + chunk * SLAB_WORDS;
+  return mem[meta + SLAB_FREELIST] !== 0 || mem[meta + SLAB_CARVED] < mem[meta + SLAB_CAPACITY];
+}
+
 /** Ends the chain (its last link 0) and returns its first block, which the engine hands out. */
 export function closeChain(heap: HeapBackend, chain: RefillChain): number {
   heap.i32[chain.last >>> 2] = 0;

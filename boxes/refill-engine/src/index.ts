@@ -1,6 +1,5 @@
 import {
-  EVENT_MISS, EVENT_REFILL, PAGE_BYTES, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_WORDS, closeChain, emptyChain,
-  retireActiveChunks, takeFromChunk,
+  EVENT_MISS, EVENT_REFILL, PAGE_BYTES, chunkHasBlocks, closeChain, emptyChain, retireActiveChunks, takeFromChunk,
 } from '@hakmem/contracts';
 import type {
   BoxDescriptor, EventSink, HeapBackend, Learner, PolicyReader, RefillChain, RefillEngine, SharedPool,
@@ -63,7 +62,7 @@ export class RefillEngineBox implements RefillEngine {
       if (chunk < 0) break;
       takeFromChunk(this.backend, this.pool, chunk, want, Math.min(want, this.freshLimits[classIndex]), chain);
       // short because of the fresh limit: the chunk still has room, the next refill carves on
-      if (chain.count === want || this.hasRoom(chunk)) break;
+      if (chain.count === want || chunkHasBlocks(this.backend, chunk)) break;
       this.active[classIndex] = 0;
       this.pool.retireChunk(chunk);
     }
@@ -89,12 +88,6 @@ export class RefillEngineBox implements RefillEngine {
       if (chunk >= 0) this.active[classIndex] = chunk + 1;
     }
     return chunk;
-  }
-
-  private hasRoom(chunk: number): boolean {
-    const mem = this.backend.i32;
-    const meta = this.backend.layout.slabTableWord + chunk * SLAB_WORDS;
-    return mem[meta + SLAB_FREELIST] !== 0 || mem[meta + SLAB_CARVED] < mem[meta + SLAB_CAPACITY];
   }
 
   /**

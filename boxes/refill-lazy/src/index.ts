@@ -1,6 +1,6 @@
 import {
-  EVENT_MISS, EVENT_REFILL, PAGE_BYTES, SLAB_CAPACITY, SLAB_CARVED, SLAB_FREELIST, SLAB_SHIFT, SLAB_STRIDE, SLAB_WORDS,
-  closeChain, emptyChain, retireActiveChunks, takeFromChunk,
+  EVENT_MISS, EVENT_REFILL, PAGE_BYTES, SLAB_CARVED, SLAB_SHIFT, SLAB_STRIDE, SLAB_WORDS, chunkHasBlocks, closeChain,
+  emptyChain, retireActiveChunks, takeFromChunk,
 } from '@hakmem/contracts';
 import type {
   BoxDescriptor, EventSink, HeapBackend, Learner, PolicyReader, RefillChain, RefillEngine, SharedPool,
@@ -69,9 +69,7 @@ export class LazyRefillEngine implements RefillEngine {
       if (chunk < 0) break;
       if (takeFromChunk(this.backend, this.pool, chunk, want, carvedOnce ? 0 : this.freshToPageEnd(chunk), chain) > 0) carvedOnce = true;
       // A chunk with blocks left ends the batch, short or not; an exhausted one makes way for the next.
-      const mem = this.backend.i32;
-      const meta = this.backend.layout.slabTableWord + chunk * SLAB_WORDS;
-      if (mem[meta + SLAB_FREELIST] !== 0 || mem[meta + SLAB_CARVED] !== mem[meta + SLAB_CAPACITY]) break;
+      if (chunkHasBlocks(this.backend, chunk)) break;
       this.active[classIndex] = 0;
       this.pool.retireChunk(chunk);
     }
